@@ -1,0 +1,7 @@
+namespace GpuEngine.Cli;
+
+/// <summary>The gpuengine command: one verb per file under Verbs/, found by their [Verb] attribute.</summary>
+public static class Program
+{
+    public static int Main(string[] args) => CliApp.Run(args, Console.Out, Console.Error);
+}
