@@ -113,7 +113,9 @@ internal sealed unsafe class CudaCompiler(NvrtcNative nvrtc, int computeCapabili
         return Path.Combine(home, ".cache", "gpuengine");
     }
 
-    private static string HomeDirectory() => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+    // Not GetFolderPath: it answers "" for a home that does not exist, which would put the cache in the working directory.
+    private static string HomeDirectory() =>
+        Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home ? home : Path.GetTempPath();
 
     private static byte[]? TryRead(string file)
     {

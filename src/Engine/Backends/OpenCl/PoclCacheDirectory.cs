@@ -26,9 +26,11 @@ internal static partial class PoclCacheDirectory
             _done = true;
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("POCL_CACHE_DIR"))) return;
             string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            string root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(home, ".cache");
-            if (IsWritable(Path.Combine(root, "pocl"))) return;
+            // $HOME as PoCL reads it: GetFolderPath answers "" for a home that does not exist, which would
+            // make the probe below test a relative path in the working directory instead.
+            string? home = Environment.GetEnvironmentVariable("HOME");
+            string? root = !string.IsNullOrEmpty(xdg) ? xdg : !string.IsNullOrEmpty(home) ? Path.Combine(home, ".cache") : null;
+            if (root is not null && IsWritable(Path.Combine(root, "pocl"))) return;
             string fallback = Path.Combine(Path.GetTempPath(), $"gpuengine-pocl-{Environment.UserName}");
             Directory.CreateDirectory(fallback);
             Set("POCL_CACHE_DIR", fallback);
