@@ -58,9 +58,10 @@ public static class BackendFactory
                 string why = skipped.Count == 0 ? "" : " — " + string.Join("; ", skipped);
                 return new BackendChoice(backend, $"auto: chose {name} ({backend.DeviceDescription}){why}");
             }
-            catch (BackendUnavailableException e)
+            catch (GpuEngineException e)
             {
-                skipped.Add($"{name} unavailable: {e.Reason}");
+                // A driver that is present but fails to start (a context it cannot create) is as good as absent for auto.
+                skipped.Add($"{name} unavailable: {(e is BackendUnavailableException u ? u.Reason : e.Message)}");
             }
         }
         throw new GpuEngineException($"auto: no backend could start — {string.Join("; ", skipped)}");

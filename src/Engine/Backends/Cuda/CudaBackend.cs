@@ -27,9 +27,17 @@ public sealed unsafe class CudaBackend : Backend
         nint context;
         CudaException.Check(CudaNative.cuDevicePrimaryCtxRetain(&context, _device), "cuDevicePrimaryCtxRetain");
         _context = context;
-        MakeCurrent();
-        _compiler = new CudaCompiler(nvrtc, cc);
-        DeviceDescription = $"{CudaDevice.Describe(_device)}, {_compiler.Description}";
+        try
+        {
+            MakeCurrent();
+            _compiler = new CudaCompiler(nvrtc, cc);
+            DeviceDescription = $"{CudaDevice.Describe(_device)}, {_compiler.Description}";
+        }
+        catch
+        {
+            CudaNative.cuDevicePrimaryCtxRelease_v2(_device);
+            throw;
+        }
     }
 
     public override string Name => "cuda";
@@ -124,9 +132,12 @@ public sealed unsafe class CudaBackend : Backend
     /// <summary>Makes the primary context current on this thread (driver state is per thread).</summary>
     internal void MakeCurrent() => CudaException.Check(CudaNative.cuCtxSetCurrent(_context), "cuCtxSetCurrent");
 
+    /// <summary>Makes the context current, ignoring failure: for disposal paths, which must not throw.</summary>
+    internal void TryMakeCurrent() => CudaNative.cuCtxSetCurrent(_context);
+
     internal void Free(ulong pointer)
     {
-        MakeCurrent();
+        TryMakeCurrent();
         CudaNative.cuMemFree_v2(pointer);
     }
 
@@ -141,7 +152,7 @@ public sealed unsafe class CudaBackend : Backend
     protected override void Dispose(bool disposing)
     {
         if (!disposing) return;
-        MakeCurrent();
+        TryMakeCurrent();
         CudaNative.cuCtxSynchronize();
         foreach (var k in _kernels.Values) k.Dispose();
         _kernels.Clear();

@@ -12,7 +12,7 @@ internal sealed class CudaEvent(CudaBackend owner, nint handle) : DeviceEvent
     public override void Dispose()
     {
         if (_handle == 0) return;
-        Owner.MakeCurrent();
+        Owner.TryMakeCurrent();
         CudaNative.cuEventDestroy_v2(_handle);
         _handle = 0;
     }
