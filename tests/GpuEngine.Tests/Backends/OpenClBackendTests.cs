@@ -113,6 +113,17 @@ public sealed class OpenClBackendTests : IDisposable
     }
 
     [OpenClFact]
+    public void EmptyGridIsANoOp()
+    {
+        using var buffer = Backend.Allocate(16);
+        Backend.Launch(TestKernels.ScaledAdd, LaunchGrid.Linear(0, 64),
+            [KernelArgument.View(buffer, 0, 0), KernelArgument.View(buffer, 0, 0), KernelArgument.View(buffer, 0, 0), KernelArgument.Float(1f)]);
+        Backend.Synchronize();
+        Assert.False(Backend.Supports(TestKernels.ScaledAdd with { OpenClSource = "" }));
+        Assert.True(Backend.Supports(TestKernels.ScaledAdd));
+    }
+
+    [OpenClFact]
     public void MisalignedViewOffsetIsRejected()
     {
         using var buffer = Backend.Allocate(64);

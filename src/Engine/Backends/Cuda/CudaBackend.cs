@@ -48,6 +48,9 @@ public sealed unsafe class CudaBackend : Backend
     /// <summary>Modules compiled or loaded so far (cache misses in memory), for tests of the specialization cache.</summary>
     internal int ModuleLoadCount { get; private set; }
 
+    /// <summary>False when the kernel has no CUDA text (the generator leaves it empty for a construct CUDA lacks).</summary>
+    public override bool Supports(KernelDescriptor kernel) => !string.IsNullOrWhiteSpace(kernel.CudaSource);
+
     protected override DeviceBuffer AllocateCore(long bytes)
     {
         MakeCurrent();
@@ -79,6 +82,8 @@ public sealed unsafe class CudaBackend : Backend
 
     protected override void LaunchCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
     {
+        // An empty grid (an empty tensor) is not an error, but both APIs reject a zero-sized launch.
+        if (grid.GroupCount.Volume == 0 || grid.GroupSize.Volume == 0) return;
         var defines = KernelSpecialization.Defines(kernel, arguments);
         lock (_gate)
         {

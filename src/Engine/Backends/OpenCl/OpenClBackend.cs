@@ -47,6 +47,9 @@ public sealed unsafe class OpenClBackend : Backend
     /// <summary>Programs built so far (cache misses), for tests of the specialization cache.</summary>
     internal int ProgramBuildCount => _compiler.BuildCount;
 
+    /// <summary>False when the kernel has no OpenCL text (the generator leaves it empty for a construct OpenCL lacks).</summary>
+    public override bool Supports(KernelDescriptor kernel) => !string.IsNullOrWhiteSpace(kernel.OpenClSource);
+
     protected override DeviceBuffer AllocateCore(long bytes)
     {
         int error;
@@ -75,6 +78,8 @@ public sealed unsafe class OpenClBackend : Backend
 
     protected override void LaunchCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
     {
+        // An empty grid (an empty tensor) is not an error, but both APIs reject a zero-sized launch.
+        if (grid.GroupCount.Volume == 0 || grid.GroupSize.Volume == 0) return;
         var defines = KernelSpecialization.Defines(kernel, arguments);
         // cl_kernel arguments are shared state between threads: set-and-enqueue must not interleave.
         lock (_gate) _compiler.GetKernel(kernel, defines).Enqueue(_queue, this, grid, arguments);
