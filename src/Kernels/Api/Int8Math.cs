@@ -30,7 +30,7 @@ public static class Int8Math
         return (x >> exponent) + (remainder > threshold ? 1 : 0);
     }
 
-    /// <summary>High 32 bits of 2*a*b, rounded, saturating the single overflow case (gemmlowp).</summary>
+    /// <summary>High 32 bits of 2*a*b rounded to nearest, ties towards +infinity (gemmlowp nudge), saturating the single overflow case.</summary>
     [DeviceIntrinsic("gpue_srdhm({0}, {1})", "gpue_srdhm({0}, {1})")]
     public static int SaturatingRoundingDoublingHighMul(int a, int b)
     {
