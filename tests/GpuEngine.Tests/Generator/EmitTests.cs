@@ -56,4 +56,22 @@ public class EmitTests
         Assert.Equal(2 * 16 * 16 * 4, GeneratedKernels.MatMulKernels_MatMulTiled.SharedMemoryBytes);
         Assert.Contains(GeneratedKernels.All, k => k.Name == "Int8MatMulKernels.MatMulDp4a");
     }
+
+    [Fact]
+    public void HelperNames_NeverCollideWithSpecializationMacros()
+    {
+        var (diagnostics, generated) = GeneratorHarness.Run("""
+            public static class Macro
+            {
+                [KernelHelper] public static float Pick(float x, int mode) { int local = mode; return local == 1 ? x : 0f; }
+
+                [Kernel]
+                public static void Run(WorkItem item, View<float> v, [Specialize] int mode) => v[0] = Pick(v[0], mode);
+            }
+            """);
+        Assert.Empty(diagnostics);
+        Assert.Contains("Macro_Pick(float x, int mode_v)", generated);
+        Assert.Contains("int local_v = mode_v;", generated);
+        Assert.Contains("Macro_Pick(v[0], mode)", generated);
+    }
 }

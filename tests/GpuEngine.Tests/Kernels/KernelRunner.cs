@@ -40,6 +40,10 @@ public sealed class KernelRunner(Backend backend) : IDisposable
         return MemoryMarshal.Cast<byte, T>(all.AsSpan(GuardBytes, all.Length - 2 * GuardBytes)).ToArray();
     }
 
+    /// <summary>Launches with views followed by <paramref name="scalars"/>, and waits.</summary>
+    public void Launch(KernelDescriptor kernel, LaunchGrid grid, KernelArgument v0, KernelArgument v1, KernelArgument v2, KernelArgument v3, KernelArgument[] scalars) =>
+        Launch(kernel, grid, [v0, v1, v2, v3, .. scalars]);
+
     /// <summary>Launches and waits.</summary>
     public void Launch(KernelDescriptor kernel, LaunchGrid grid, params KernelArgument[] arguments)
     {

@@ -23,7 +23,25 @@ namespace GpuEngine.Kernels.Generator.Emit
             Reserved.Contains(name) || name.StartsWith("gpue", StringComparison.OrdinalIgnoreCase) || name.StartsWith("__", StringComparison.Ordinal)
                 ? name + "_v" : name;
 
-        private static string Name(ISymbol symbol) => Escape(symbol.Name);
+        /// <summary>
+        /// Device name of a local or parameter. Names of the kernel's specialized scalars are -D macros in the
+        /// whole unit, so a helper parameter or local with such a name is renamed too.
+        /// </summary>
+        private string Name(ISymbol symbol) => _macroNames.Contains(symbol.Name) ? symbol.Name + "_v" : Escape(symbol.Name);
+
+        /// <summary><paramref name="expression"/> wrapped in parentheses once (for if/while/do conditions).</summary>
+        private static string Parenthesized(string expression)
+        {
+            if (expression.Length < 2 || expression[0] != '(' || expression[expression.Length - 1] != ')') return "(" + expression + ")";
+            int depth = 0;
+            for (int i = 0; i < expression.Length - 1; i++)
+            {
+                if (expression[i] == '(') depth++;
+                else if (expression[i] == ')') depth--;
+                if (depth == 0) return "(" + expression + ")"; // the first group closes early: "(a) + (b)"
+            }
+            return expression;
+        }
 
         private string Expr(ExpressionSyntax e)
         {

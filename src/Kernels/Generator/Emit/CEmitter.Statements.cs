@@ -19,7 +19,7 @@ namespace GpuEngine.Kernels.Generator.Emit
                     Line("}");
                     break;
                 case LocalDeclarationStatementSyntax local when local.Declaration.Variables.Count == 1 && IsSharedDeclaration(local.Declaration.Variables[0], out var element, out int length):
-                    string name = Escape(local.Declaration.Variables[0].Identifier.Text);
+                    string name = Name(_model.GetDeclaredSymbol(local.Declaration.Variables[0])!);
                     Line(_dialect.SharedQualifier + _dialect.TypeName(element!) + " " + name + "[" + length + "];");
                     Line("const int " + name + "_length = " + length + ";");
                     SharedMemoryBytes += length * ElementBytes(element!);
@@ -31,7 +31,7 @@ namespace GpuEngine.Kernels.Generator.Emit
                     Line(Expr(expression.Expression) + ";");
                     break;
                 case IfStatementSyntax ifStatement:
-                    Line("if (" + Expr(ifStatement.Condition) + ")");
+                    Line("if " + Parenthesized(Expr(ifStatement.Condition)));
                     EmitEmbedded(ifStatement.Statement);
                     if (ifStatement.Else != null)
                     {
@@ -47,13 +47,13 @@ namespace GpuEngine.Kernels.Generator.Emit
                     EmitEmbedded(forStatement.Statement);
                     break;
                 case WhileStatementSyntax whileStatement:
-                    Line("while (" + Expr(whileStatement.Condition) + ")");
+                    Line("while " + Parenthesized(Expr(whileStatement.Condition)));
                     EmitEmbedded(whileStatement.Statement);
                     break;
                 case DoStatementSyntax doStatement:
                     Line("do");
                     EmitEmbedded(doStatement.Statement);
-                    Line("while (" + Expr(doStatement.Condition) + ");");
+                    Line("while " + Parenthesized(Expr(doStatement.Condition)) + ";");
                     break;
                 case BreakStatementSyntax:
                     Line("break;");
@@ -91,7 +91,7 @@ namespace GpuEngine.Kernels.Generator.Emit
             var type = _model.GetTypeInfo(declaration.Type).Type!;
             var parts = new System.Collections.Generic.List<string>();
             foreach (var v in declaration.Variables)
-                parts.Add(Escape(v.Identifier.Text) + (v.Initializer != null ? " = " + Expr(v.Initializer.Value) : ""));
+                parts.Add(Name(_model.GetDeclaredSymbol(v)!) + (v.Initializer != null ? " = " + Expr(v.Initializer.Value) : ""));
             return Type(type, declaration.Type) + " " + string.Join(", ", parts);
         }
 

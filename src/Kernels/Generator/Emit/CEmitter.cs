@@ -18,6 +18,7 @@ namespace GpuEngine.Kernels.Generator.Emit
         private readonly Writability _writability;
         private readonly List<Diagnostic> _diagnostics;
         private readonly StringBuilder _out = new StringBuilder();
+        private readonly HashSet<string> _macroNames = new HashSet<string>();
         private SemanticModel _model = null!;
         private int _indent;
 
@@ -40,6 +41,10 @@ namespace GpuEngine.Kernels.Generator.Emit
             _out.Append("// Generated from ").Append(kernel.ContainingType.ToDisplayString()).Append('.').Append(kernel.Name)
                 .Append(" for ").Append(_dialect.Name).Append(". Do not edit.\n");
             _out.Append(_dialect.Prelude);
+            _macroNames.Clear();
+            foreach (var p in kernel.Parameters)
+                if (KernelRewriter.HasAttribute(p, "GpuEngine.Kernels.SpecializeAttribute"))
+                    _macroNames.Add(p.Name);
             foreach (var p in kernel.Parameters)
                 if (KernelRewriter.HasAttribute(p, "GpuEngine.Kernels.SpecializeAttribute"))
                     _out.Append("#ifndef ").Append(p.Name).Append("\n#error \"specialized parameter ").Append(p.Name)
@@ -61,7 +66,7 @@ namespace GpuEngine.Kernels.Generator.Emit
                 var p = helper.Parameters[i];
                 if (KernelRewriter.IsView(p.Type, out var element))
                 {
-                    parameters.Add(PointerType(element!, _writability.IsWritable(helper, i)) + " " + Name(p) );
+                    parameters.Add(PointerType(element!, _writability.IsWritable(helper, i)) + " " + Name(p));
                     parameters.Add("int " + Name(p) + "_length");
                 }
                 else parameters.Add(Type(p.Type, syntax) + " " + Name(p));
@@ -87,7 +92,7 @@ namespace GpuEngine.Kernels.Generator.Emit
                     string pointer = PointerType(element!, _writability.IsWritable(kernel, i));
                     parameters.Add(pointer + " " + p.Name + "_base");
                     parameters.Add("int " + p.Name + "_offset");
-                    parameters.Add("int " + p.Name + "_length");
+                    parameters.Add("int " + Name(p) + "_length");
                     prologue.Add(pointer + " " + Name(p) + " = " + p.Name + "_base + " + p.Name + "_offset;");
                 }
                 else if (!KernelRewriter.HasAttribute(p, "GpuEngine.Kernels.SpecializeAttribute"))
