@@ -26,11 +26,24 @@ public delegate void CpuKernelBody(in WorkItem item);
 /// <summary>Binds launch arguments (kernel parameter order) once per launch; generated per kernel.</summary>
 public delegate CpuKernelBody CpuKernelBinder(ReadOnlySpan<CpuArgument> arguments);
 
+/// <summary>Runs every work item of one group (local ids in <paramref name="group"/> are ignored), barriers included.</summary>
+public delegate void CpuGroupBody(in WorkItem group);
+
+/// <summary>Binds launch arguments once per launch for the whole-group CPU entry of a barrier kernel.</summary>
+public delegate CpuGroupBody CpuGroupBinder(ReadOnlySpan<CpuArgument> arguments);
+
 /// <summary>Members the generator fills in beside the device-side contract.</summary>
 public sealed partial record KernelDescriptor
 {
     /// <summary>Binds arguments to the C# kernel method; the CPU backend calls the result per work item.</summary>
     public CpuKernelBinder? CpuBinder { get; init; }
+
+    /// <summary>
+    /// For barrier kernels whose barriers sit at the top level (or in uniform for-loops): the body split into
+    /// phases at each barrier, each phase a loop over the group's work items. Null where that split does not
+    /// apply; the CPU backend then runs one thread per work item.
+    /// </summary>
+    public CpuGroupBinder? CpuGroupBinder { get; init; }
 
     /// <summary>Whether the kernel calls <see cref="Group.Barrier"/>: the CPU backend then runs a group's work items concurrently.</summary>
     public bool UsesBarrier { get; init; }

@@ -34,6 +34,7 @@ namespace GpuEngine.Kernels.Generator
             s.Append("    /// <summary>Every [Kernel] of this assembly as a descriptor: device sources, parameters and a CPU binder.</summary>\n");
             s.Append("    public static partial class GeneratedKernels\n    {\n");
             foreach (var m in valid) AppendKernel(s, m);
+            foreach (var m in valid.Where(m => m.CpuGroupMethod != null)) s.Append(m.CpuGroupMethod);
             s.Append("        /// <summary>All kernels, ordered by entry point.</summary>\n");
             s.Append("        public static global::System.Collections.Generic.IReadOnlyList<global::GpuEngine.Kernels.KernelDescriptor> All { get; } = new global::GpuEngine.Kernels.KernelDescriptor[]\n        {\n");
             foreach (var m in valid) s.Append("            ").Append(m.EntryPoint).Append(",\n");
@@ -57,7 +58,15 @@ namespace GpuEngine.Kernels.Generator
             s.Append("            @\"").Append(m.OpenClSource.Replace("\"", "\"\"")).Append("\")\n        {\n");
             s.Append("            UsesBarrier = ").Append(m.UsesBarrier ? "true" : "false").Append(",\n");
             s.Append("            SharedMemoryBytes = ").Append(m.SharedMemoryBytes).Append(",\n");
-            s.Append("            CpuBinder = static arguments =>\n            {\n");
+            AppendBinder(s, m, "CpuBinder", m.ContainingType + "." + m.MethodName);
+            if (m.CpuGroupMethod != null) AppendBinder(s, m, "CpuGroupBinder", "Group_" + m.EntryPoint);
+            s.Append("        };\n\n");
+        }
+
+        /// <summary>A binder: unpacks the arguments once per launch, returns a lambda calling <paramref name="target"/>.</summary>
+        private static void AppendBinder(StringBuilder s, KernelModel m, string property, string target)
+        {
+            s.Append("            ").Append(property).Append(" = static arguments =>\n            {\n");
             var names = new StringBuilder("item");
             for (int i = 0; i < m.Parameters.Count; i++)
             {
@@ -67,8 +76,8 @@ namespace GpuEngine.Kernels.Generator
                 s.Append("                var a").Append(i).Append(" = ").Append(value).Append(";\n");
                 names.Append(", a").Append(i);
             }
-            s.Append("                return (in global::GpuEngine.Kernels.WorkItem item) => ").Append(m.ContainingType).Append('.').Append(m.MethodName)
-                .Append('(').Append(names).Append(");\n            },\n        };\n\n");
+            s.Append("                return (in global::GpuEngine.Kernels.WorkItem item) => ").Append(target)
+                .Append('(').Append(names).Append(");\n            },\n");
         }
 
         private static string ElementType(string csharp) => csharp switch

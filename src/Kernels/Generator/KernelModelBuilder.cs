@@ -46,6 +46,8 @@ namespace GpuEngine.Kernels.Generator
                 model.Parameters.Add(new ParameterModel(p.Name, isView, (isView ? element! : p.Type).ToDisplayString(),
                     isView && writability.IsWritable(method, i), KernelRewriter.HasAttribute(p, SpecializeAttribute)));
             }
+            if (model.UsesBarrier && helpers.All(h => !CallsBarrier(compilation, h.Item2)))
+                model.CpuGroupMethod = Cpu.PhasedCpuEmitter.TryEmit(context.SemanticModel, method, syntax, "Group_" + model.EntryPoint);
             var cuda = new CEmitter(compilation, CudaDialect.Instance, writability, model.Diagnostics);
             model.CudaSource = cuda.EmitUnit(method, syntax, model.EntryPoint, helpers);
             model.SharedMemoryBytes = cuda.SharedMemoryBytes;

@@ -55,6 +55,10 @@ public class EmitTests
         Assert.True(GeneratedKernels.MatMulKernels_MatMulTiled.UsesBarrier);
         Assert.Equal(2 * 16 * 16 * 4, GeneratedKernels.MatMulKernels_MatMulTiled.SharedMemoryBytes);
         Assert.Contains(GeneratedKernels.All, k => k.Name == "Int8MatMulKernels.MatMulDp4a");
+        // Both barrier kernels split into phases, so the CPU backend runs them without a thread per item.
+        Assert.NotNull(GeneratedKernels.MatMulKernels_MatMulTiled.CpuGroupBinder);
+        Assert.NotNull(GeneratedKernels.Conv2dKernels_Conv2d.CpuGroupBinder);
+        Assert.Null(GeneratedKernels.AddKernels_Add.CpuGroupBinder);
     }
 
     [Fact]

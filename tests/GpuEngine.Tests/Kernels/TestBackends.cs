@@ -13,6 +13,8 @@ public static class TestBackends
     private static readonly (string Name, Func<Backend> Open)[] Known =
     [
         ("cpu", () => new CpuBackend()),
+        // The same backend with barrier kernels on one thread per work item: keeps that fallback path tested.
+        ("cpu-threads", () => new CpuBackend { ThreadPerWorkItem = true }),
     ];
 
     private static readonly Lazy<string[]> Opening = new(() => Known.Where(k => Opens(k.Open)).Select(k => k.Name).ToArray());

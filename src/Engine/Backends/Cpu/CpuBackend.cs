@@ -7,8 +7,9 @@ namespace GpuEngine.Backends.Cpu;
 /// <summary>
 /// Runs the C# kernel methods themselves over the launch grid: the reference every device backend is
 /// checked against. Launches are synchronous. Groups run in parallel; inside a group, work items of a
-/// barrier-free kernel run as a plain loop, while a kernel that calls <see cref="Group.Barrier"/> gets one
-/// thread per work item (<see cref="CpuGroupRunner"/>) so the barrier has its real meaning.
+/// barrier-free kernel run as a plain loop; a kernel that calls <see cref="Group.Barrier"/> runs the
+/// generator's phase-split version (one loop over the items per stretch between barriers) when it has one,
+/// else one thread per work item (<see cref="CpuGroupRunner"/>) so the barrier keeps its real meaning.
 /// </summary>
 public sealed class CpuBackend : Backend
 {
@@ -40,9 +41,20 @@ public sealed class CpuBackend : Backend
         var body = binder(cpuArguments);
         long groups = grid.GroupCount.Volume;
         if (groups == 0 || grid.GroupSize.Volume == 0) return;
-        if (kernel.UsesBarrier) RunWithBarriers(body, grid, groups);
+        if (kernel.UsesBarrier && kernel.CpuGroupBinder is not null && !ThreadPerWorkItem)
+            RunPhased(kernel.CpuGroupBinder(cpuArguments), grid, groups);
+        else if (kernel.UsesBarrier) RunWithBarriers(body, grid, groups);
         else RunAsLoops(body, grid, groups, usesShared: kernel.SharedMemoryBytes > 0);
     }
+
+    /// <summary>
+    /// Runs barrier kernels with one thread per work item even where the generator split them into phases
+    /// (default false). The tests use it to keep the fallback path checked.
+    /// </summary>
+    public bool ThreadPerWorkItem { get; init; }
+
+    private static void RunPhased(CpuGroupBody body, LaunchGrid grid, long groups) =>
+        Parallel.For(0L, groups, g => body(GroupItem(grid, g)));
 
     private static void RunAsLoops(CpuKernelBody body, LaunchGrid grid, long groups, bool usesShared)
     {

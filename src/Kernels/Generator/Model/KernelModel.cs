@@ -37,6 +37,9 @@ namespace GpuEngine.Kernels.Generator.Model
         public string OpenClSource { get; set; } = "";
         public bool UsesBarrier { get; set; }
         public int SharedMemoryBytes { get; set; }
+
+        /// <summary>C# text of the whole-group CPU method (barrier kernels that split into phases), else null.</summary>
+        public string? CpuGroupMethod { get; set; }
         public List<Diagnostic> Diagnostics { get; } = new List<Diagnostic>();
         public bool HasErrors => Diagnostics.Count > 0;
     }
