@@ -78,4 +78,24 @@ public class EmitTests
         Assert.Contains("int local_v = mode_v;", generated);
         Assert.Contains("Macro_Pick(v[0], mode)", generated);
     }
+
+    [Theory]
+    [InlineData("for (int t = 0; t < n; t++) { v[item.LocalX] += 1f; Group.Barrier(); }", true)]
+    [InlineData("int limit = n * 2; for (int t = 0; t < limit; t++) { Group.Barrier(); }", true)]
+    [InlineData("if (item.LocalX < n) { Group.Barrier(); }", false)]
+    [InlineData("for (int t = item.LocalX; t < n; t++) { Group.Barrier(); }", false)]
+    [InlineData("if (n < 0) return; Group.Barrier();", false)]
+    public void BarrierKernels_SplitIntoPhasesOnlyWhenBarriersAreUniform(string body, bool split)
+    {
+        var (diagnostics, generated) = GeneratorHarness.Run($$"""
+            public static class Phases
+            {
+                [Kernel]
+                public static void Run(WorkItem item, View<float> v, int n) { {{body}} }
+            }
+            """);
+        Assert.Empty(diagnostics);
+        Assert.Contains("UsesBarrier = true", generated);
+        Assert.Equal(split, generated.Contains("CpuGroupBinder = ", StringComparison.Ordinal));
+    }
 }
