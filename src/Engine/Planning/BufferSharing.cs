@@ -14,8 +14,10 @@ internal static class BufferSharing
         public long AlignedBytes { get; set; } = alignedBytes;
         public int First { get; set; } = first;
         public int Last { get; set; } = last;
-        public bool HoldsGraphInput { get; set; }
         public List<int> Tensors { get; } = [];
+
+        /// <summary>True once a graph output is in it: the executor reads it after the last step, so it never dies.</summary>
+        public bool HoldsGraphOutput { get; set; }
     }
 
     public static (List<Draft> Buffers, int[] BufferOf, Placement[] Placements) Assign(
@@ -36,12 +38,13 @@ internal static class BufferSharing
             buffer.First = Math.Min(buffer.First, t.First);
             buffer.Last = Math.Max(buffer.Last, t.Last);
             buffer.AlignedBytes = Math.Max(buffer.AlignedBytes, options.Align(t.Bytes));
+            buffer.HoldsGraphOutput |= t.Role == TensorRole.GraphOutput;
         }
 
         void Own(int tensor)
         {
             var t = tensors[tensor];
-            var buffer = new Draft(buffers.Count, options.Align(t.Bytes), t.First, t.Last) { HoldsGraphInput = t.Role == TensorRole.GraphInput };
+            var buffer = new Draft(buffers.Count, options.Align(t.Bytes), t.First, t.Last);
             buffers.Add(buffer);
             Join(tensor, buffer, Placement.Own);
         }
@@ -64,9 +67,10 @@ internal static class BufferSharing
                 var buffer = buffers[bufferOf[input]];
                 var t = tensors[input];
                 // buffer.Last is the last read of every tensor placed in it so far; later tensors can only
-                // join it at this step or after, so Last == this step means nothing reads it afterwards.
-                bool dies = buffer.Last == step.Index;
-                if (InPlaceRules.CanTakeInputPlace(step.Node.Op, k, dies, buffer.HoldsGraphInput, t.Bytes, o.Bytes, t.DataType, o.DataType))
+                // join it at this step or after, so Last == this step means nothing reads it afterwards
+                // (unless it holds a graph output, whose last reader is the executor after the last step).
+                bool dies = buffer.Last == step.Index && !buffer.HoldsGraphOutput;
+                if (InPlaceRules.CanTakeInputPlace(step.Node.Op, k, dies, t.Bytes, o.Bytes, t.DataType, o.DataType))
                     target = buffer;
             }
             if (target is null) Own(output);

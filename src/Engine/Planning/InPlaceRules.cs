@@ -31,10 +31,11 @@ public static class InPlaceRules
 
     /// <summary>
     /// The full rule, given what the planner knows at this step: the op allows it, the input's buffer
-    /// dies at this step (no tensor sharing it is read later), it is not the user's input (kept intact
-    /// so a run can be repeated or compared), and it has the output's size and element type.
+    /// dies at this step (no tensor sharing it is read later), and it has the output's size and element type.
+    /// The graph input is no exception: like any tensor its bytes are free once its last reader ran
+    /// (the executor writes it afresh before every run).
     /// </summary>
-    public static bool CanTakeInputPlace(Op op, int input, bool inputDiesHere, bool inputIsGraphInput, long inputBytes, long outputBytes,
+    public static bool CanTakeInputPlace(Op op, int input, bool inputDiesHere, long inputBytes, long outputBytes,
         DataType inputType, DataType outputType) =>
-        CanWriteOver(op, input) && inputDiesHere && !inputIsGraphInput && inputBytes == outputBytes && inputType == outputType;
+        CanWriteOver(op, input) && inputDiesHere && inputBytes == outputBytes && inputType == outputType;
 }

@@ -4,8 +4,8 @@ namespace GpuEngine.Planning;
 public sealed record OffsetSolution(long[] Offsets, long ArenaBytes, string Strategy);
 
 /// <summary>
-/// Finds offsets: greedy best fit (<see cref="GreedyBestFit"/>) under several placement orders, then a
-/// hill climb over the best order (swap two buffers, keep the swap unless the arena grows). Stops as soon
+/// Finds offsets: greedy best fit (<see cref="GreedyBestFit"/>) under several placement orders, packing
+/// from both ends (<see cref="TwoEndedFit"/>), then a hill climb over the best order (swap two buffers, keep the swap unless the arena grows). Stops as soon
 /// as the arena equals the lower bound, since nothing can beat it. Deterministic for a given seed.
 /// </summary>
 public static class OffsetAssigner
@@ -39,6 +39,13 @@ public static class OffsetAssigner
                 (best, bestOrder, strategy) = (arena, order, name);
                 Array.Copy(offsets, bestOffsets, offsets.Length);
             }
+            if (best <= lowerBound) return new OffsetSolution(bestOffsets, best, strategy);
+        }
+        long twoEnded = TwoEndedFit.Place(problem, lowerBound, offsets);
+        if (twoEnded < best)
+        {
+            (best, strategy) = (twoEnded, "two-ended");
+            Array.Copy(offsets, bestOffsets, offsets.Length);
             if (best <= lowerBound) return new OffsetSolution(bestOffsets, best, strategy);
         }
         if (problem.Count < 2 || hillClimbIterations == 0) return new OffsetSolution(bestOffsets, best, strategy);
