@@ -77,7 +77,8 @@ public static class PlanReport
             .AddFact("step_count", plan.Steps.Count)
             .AddFact("tensor_count", plan.Tensors.Count)
             .AddFact("buffer_count", plan.Buffers.Count)
-            .AddFact("strategy", plan.Strategy);
+            .AddFact("strategy", plan.Strategy)
+            .AddFact("planning_ms", Math.Round(plan.PlanningTime.TotalMilliseconds, 1));
         report.Notes.AddRange(Conventions(plan));
         return report;
     }
