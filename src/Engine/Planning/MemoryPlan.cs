@@ -13,7 +13,7 @@ public sealed class MemoryPlan
 
     internal MemoryPlan(string graph, PlanOptions options, IReadOnlyList<PlanStep> steps, IReadOnlyList<PlannedTensor> tensors,
         IReadOnlyList<PlannedBuffer> buffers, IReadOnlyList<PlannedWeight> weights, long arenaBytes, long lowerBoundBytes,
-        long naiveBytes, IReadOnlyList<long> liveBytes, string strategy, TimeSpan planningTime)
+        long naiveBytes, long greedyBySizeBytes, IReadOnlyList<long> liveBytes, string strategy, TimeSpan planningTime)
     {
         Graph = graph;
         Options = options;
@@ -24,6 +24,7 @@ public sealed class MemoryPlan
         ArenaBytes = arenaBytes;
         LowerBoundBytes = lowerBoundBytes;
         NaiveBytes = naiveBytes;
+        GreedyBySizeBytes = greedyBySizeBytes;
         LiveBytes = liveBytes;
         Strategy = strategy;
         PlanningTime = planningTime;
@@ -47,6 +48,9 @@ public sealed class MemoryPlan
 
     /// <summary>Bytes with no reuse at all: every tensor that is not a view in its own aligned buffer, no in-place.</summary>
     public long NaiveBytes { get; }
+
+    /// <summary>The arena plain greedy-by-size best fit (TensorFlow Lite's planner) needs for the same buffers; ArenaBytes is never more.</summary>
+    public long GreedyBySizeBytes { get; }
 
     /// <summary>Bytes of the weights region (each parameter aligned).</summary>
     public long WeightsBytes => Weights.Count == 0 ? 0 : Weights[^1].Offset + Options.Align(Weights[^1].Bytes);

@@ -29,7 +29,7 @@ public static class MemoryPlanner
             d.First, d.Last, bufferOf[i], d.Role, placements[i])).ToList();
         long naive = drafts.Where((_, i) => placements[i] != Placement.Alias).Sum(d => options.Align(d.Bytes));
         var weights = WeightsLayout.Build(graph, options);
-        return new MemoryPlan(graph.Name, options, steps, tensors, planned, weights, solution.ArenaBytes, bound, naive, live,
+        return new MemoryPlan(graph.Name, options, steps, tensors, planned, weights, solution.ArenaBytes, bound, naive, solution.GreedyBySizeBytes, live,
             solution.Strategy, clock.Elapsed);
     }
 }

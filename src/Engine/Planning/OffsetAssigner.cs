@@ -1,7 +1,8 @@
 namespace GpuEngine.Planning;
 
 /// <summary>The offsets found for an <see cref="OffsetProblem"/>, the arena they need, and which strategy found them.</summary>
-public sealed record OffsetSolution(long[] Offsets, long ArenaBytes, string Strategy);
+/// <param name="GreedyBySizeBytes">The arena of plain greedy-by-size best fit (TensorFlow Lite's planner): the baseline to beat.</param>
+public sealed record OffsetSolution(long[] Offsets, long ArenaBytes, string Strategy, long GreedyBySizeBytes);
 
 /// <summary>
 /// Finds offsets: greedy best fit (<see cref="GreedyBestFit"/>) under several placement orders, packing
@@ -31,24 +32,26 @@ public static class OffsetAssigner
         long best = long.MaxValue;
         int[] bestOrder = [];
         string strategy = "";
+        long baseline = -1;
         foreach (var (name, order) in Orders(problem))
         {
             long arena = greedy.Place(order, offsets);
+            if (baseline < 0) baseline = arena; // the first order is greedy-by-size
             if (arena < best)
             {
                 (best, bestOrder, strategy) = (arena, order, name);
                 Array.Copy(offsets, bestOffsets, offsets.Length);
             }
-            if (best <= lowerBound) return new OffsetSolution(bestOffsets, best, strategy);
+            if (best <= lowerBound) return new OffsetSolution(bestOffsets, best, strategy, baseline);
         }
         long twoEnded = TwoEndedFit.Place(problem, lowerBound, offsets);
         if (twoEnded < best)
         {
             (best, strategy) = (twoEnded, "two-ended");
             Array.Copy(offsets, bestOffsets, offsets.Length);
-            if (best <= lowerBound) return new OffsetSolution(bestOffsets, best, strategy);
+            if (best <= lowerBound) return new OffsetSolution(bestOffsets, best, strategy, baseline);
         }
-        if (problem.Count < 2 || hillClimbIterations == 0) return new OffsetSolution(bestOffsets, best, strategy);
+        if (problem.Count < 2 || hillClimbIterations == 0) return new OffsetSolution(bestOffsets, best, strategy, baseline);
 
         // Hill climb: a swap that keeps the arena the same is kept too, so the search can cross plateaus.
         var rng = new Random(seed);
@@ -73,6 +76,6 @@ public static class OffsetAssigner
             }
             else (current[a], current[b]) = (current[b], current[a]);
         }
-        return new OffsetSolution(bestOffsets, best, improved ? strategy + "+hill-climb" : strategy);
+        return new OffsetSolution(bestOffsets, best, improved ? strategy + "+hill-climb" : strategy, baseline);
     }
 }

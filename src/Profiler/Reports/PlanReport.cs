@@ -73,6 +73,7 @@ public static class PlanReport
             .AddFact("lower_bound_bytes", plan.LowerBoundBytes)
             .AddFact("arena_over_bound", Math.Round(plan.Ratio, 6))
             .AddFact("naive_bytes", plan.NaiveBytes)
+            .AddFact("greedy_by_size_bytes", plan.GreedyBySizeBytes)
             .AddFact("weights_bytes", plan.WeightsBytes)
             .AddFact("step_count", plan.Steps.Count)
             .AddFact("tensor_count", plan.Tensors.Count)

@@ -31,7 +31,10 @@ internal static class PlanChecks
         {
             int id = dataOf[t.Name];
             for (long i = t.Offset; i < t.Offset + t.Bytes; i++)
-                Assert.True(owner[i] == id, $"{when}: byte {i} of '{t.Name}' was overwritten");
+            {
+                // The message is built only on failure: this loop runs once per byte.
+                if (owner[i] != id) Assert.Fail($"{when}: byte {i} of '{t.Name}' was overwritten");
+            }
         }
         foreach (var input in plan.Inputs) Write(input, next++);
         foreach (var step in plan.Steps)

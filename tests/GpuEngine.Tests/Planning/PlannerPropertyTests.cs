@@ -29,6 +29,7 @@ public sealed class PlannerPropertyTests
                 Assert.True(plan.ArenaBytes >= plan.LowerBoundBytes, $"seed {seed}: arena {plan.ArenaBytes} < bound {plan.LowerBoundBytes}");
                 Assert.Equal(plan.Buffers.Max(b => b.End), plan.ArenaBytes);
                 Assert.True(plan.NaiveBytes >= plan.ArenaBytes);
+                Assert.True(plan.ArenaBytes <= plan.GreedyBySizeBytes, $"seed {seed}: arena {plan.ArenaBytes} > greedy-by-size {plan.GreedyBySizeBytes}");
             }
         }
     }
