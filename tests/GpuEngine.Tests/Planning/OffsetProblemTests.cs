@@ -71,6 +71,23 @@ public sealed class OffsetProblemTests
     }
 
     [Fact]
+    public void HillClimbNeverLosesAndSometimesWins()
+    {
+        int wins = 0;
+        for (int seed = 0; seed < 200; seed++)
+        {
+            var p = Random(seed, count: 12 + seed % 20, steps: 10);
+            long bound = LowerBound.Compute(p, steps: 10);
+            var greedy = OffsetAssigner.Assign(p, bound, hillClimbIterations: 0, seed: 1);
+            var climbed = OffsetAssigner.Assign(p, bound, hillClimbIterations: 400, seed: 1);
+            Assert.True(climbed.ArenaBytes <= greedy.ArenaBytes);
+            Assert.True(climbed.ArenaBytes <= climbed.GreedyBySizeBytes);
+            if (climbed.Strategy.EndsWith("+hill-climb", StringComparison.Ordinal)) wins++;
+        }
+        Assert.True(wins > 0, "the hill climb never improved a plan: it is not being exercised");
+    }
+
+    [Fact]
     public void ChainsOfIntervalsReachTheBound()
     {
         // Buffer i is alive at steps i and i+1, as the activations of a plain chain of ops.
