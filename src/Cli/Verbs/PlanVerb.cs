@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CommandLine;
+using GpuEngine.Passes;
 using GpuEngine.Planning;
 using GpuEngine.Profiling.Reports;
 
@@ -19,6 +20,9 @@ public sealed class PlanVerb : ModelOptions, ICommand
     [Option("alignment", Default = 256, HelpText = "Byte alignment of every offset (a power of two).")]
     public int Alignment { get; set; }
 
+    [Option("fuse", HelpText = "Plan the execution graph after the passes: RepVGG re-parameterization, BatchNorm folding, activation fusion.")]
+    public bool Fuse { get; set; }
+
     [Option("rows", Default = "all", HelpText = "Which rows: tensors, steps, weights, or all (csv needs one of the first three; all = tensors for csv).")]
     public string Rows { get; set; } = "all";
 
@@ -31,7 +35,9 @@ public sealed class PlanVerb : ModelOptions, ICommand
             throw new GpuEngineException($"--rows '{Rows}' is not one of tensors, steps, weights, all");
         if (Precision == Cli.Precision.Fp32 && Mode == Int8Mode.Addsum)
             throw new GpuEngineException("--mode addsum needs --precision int8");
-        var plan = MemoryPlanner.Plan(LoadGraph(), new PlanOptions
+        var graph = LoadGraph();
+        if (Fuse) graph = ActivationFusion.Apply(BatchNormFolding.Apply(RepVggReparameterization.Apply(graph)));
+        var plan = MemoryPlanner.Plan(graph, new PlanOptions
         {
             Precision = Precision == Cli.Precision.Int8 ? Planning.Precision.Int8 : Planning.Precision.Fp32,
             Mode = Mode,

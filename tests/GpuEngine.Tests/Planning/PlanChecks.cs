@@ -9,14 +9,16 @@ namespace GpuEngine.Tests.Planning;
 internal static class PlanChecks
 {
     /// <summary>
-    /// Runs the plan symbolically over the arena's bytes: each step checks that every input's bytes still
+    /// Runs the plan symbolically over the arena (per alignment granule): each step checks that every input's bytes still
     /// hold that input's data, then writes its output's data id (a view writes nothing: it names the same
     /// data). A kernel whose output overlaps an input must be an in-place op writing exactly over that input.
     /// At the end every graph output must still be intact. Catches any two live tensors that overlap.
     /// </summary>
     public static void Simulate(MemoryPlan plan)
     {
-        var owner = new int[plan.ArenaBytes];
+        // One cell per alignment granule: buffers reserve whole granules, so two buffers never share one.
+        long granule = plan.Options.Alignment;
+        var owner = new int[(plan.ArenaBytes + granule - 1) / granule];
         Array.Fill(owner, -1);
         var dataOf = new Dictionary<string, int>();
         int next = 0;
@@ -24,16 +26,16 @@ internal static class PlanChecks
         {
             Assert.True(t.Offset % plan.Options.Alignment == 0, $"{t.Name} at {t.Offset} is not aligned");
             Assert.True(t.Offset + t.Bytes <= plan.ArenaBytes, $"{t.Name} ends past the arena");
-            for (long i = t.Offset; i < t.Offset + t.Bytes; i++) owner[i] = id;
+            for (long i = t.Offset / granule; i < (t.Offset + t.Bytes + granule - 1) / granule; i++) owner[i] = id;
             dataOf[t.Name] = id;
         }
         void Check(PlannedTensor t, string when)
         {
             int id = dataOf[t.Name];
-            for (long i = t.Offset; i < t.Offset + t.Bytes; i++)
+            for (long i = t.Offset / granule; i < (t.Offset + t.Bytes + granule - 1) / granule; i++)
             {
                 // The message is built only on failure: this loop runs once per byte.
-                if (owner[i] != id) Assert.Fail($"{when}: byte {i} of '{t.Name}' was overwritten");
+                if (owner[i] != id) Assert.Fail($"{when}: bytes {i * granule}.. of '{t.Name}' were overwritten");
             }
         }
         foreach (var input in plan.Inputs) Write(input, next++);

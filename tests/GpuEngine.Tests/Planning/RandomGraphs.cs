@@ -9,7 +9,7 @@ namespace GpuEngine.Tests.Planning;
 /// </summary>
 internal static class RandomGraphs
 {
-    public static Graph Dag(int seed, int nodes, int spatial = 2)
+    public static Ir.Graph Dag(int seed, int nodes, int spatial = 2)
     {
         var rng = new Random(seed);
         var b = new GraphBuilder($"random-{seed}");
@@ -49,7 +49,7 @@ internal static class RandomGraphs
     }
 
     /// <summary>A chain input -> conv -> (relu | bn | conv) ... with random widths: every tensor read once, by the next step.</summary>
-    public static Graph Chain(int seed, int nodes)
+    public static Ir.Graph Chain(int seed, int nodes)
     {
         var rng = new Random(seed);
         var b = new GraphBuilder($"chain-{seed}");

@@ -32,6 +32,19 @@ public sealed class ZooPlanTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void FusedExecutionGraphsPlanSafelyAndReachTheBound(string model)
+    {
+        var graph = GpuEngine.Passes.ActivationFusion.Apply(GpuEngine.Passes.BatchNormFolding.Apply(GpuEngine.Passes.RepVggReparameterization.Apply(ModelZoo.Create(model))));
+        foreach (var options in Modes)
+        {
+            var plan = MemoryPlanner.Plan(graph, options with { Alignment = 64 });
+            PlanChecks.Simulate(plan);
+            Assert.True(plan.Ratio <= 1.02, $"{model} fused {options.Precision}/{options.Mode}: ratio {plan.Ratio:F4}");
+        }
+    }
+
     [Fact]
     public void MobileNetV2Fp32IsAtMostSixTenthsOfPyTorchEager()
     {
