@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CommandLine;
+using GpuEngine.Passes;
+using GpuEngine.Planning;
+using GpuEngine.Profiling.Reports;
+
+namespace GpuEngine.Cli.Verbs;
+
+/// <summary>
+/// <c>gpuengine plan</c>: the explicit memory plan of a model — every tensor's offset and lifetime in one
+/// arena, the bytes alive per step, arena against lower bound and no-reuse bytes, the weights region.
+/// </summary>
+[Verb("plan", HelpText = "Memory plan: tensor offsets and lifetimes in one arena, bytes alive per op, arena vs lower bound (table, csv, json, md, svg).")]
+public sealed class PlanVerb : ModelOptions, ICommand
+{
+    [Option("mode", Default = Int8Mode.Fused, HelpText = "int8 only: fused (int32 addsum in registers) or addsum (every Conv2d/Linear writes an int32 addsum, then requantizes).")]
+    public Int8Mode Mode { get; set; }
+
+    [Option("alignment", Default = 256, HelpText = "Byte alignment of every offset (a power of two).")]
+    public int Alignment { get; set; }
+
+    [Option("fuse", HelpText = "Plan the execution graph after the passes: RepVGG re-parameterization, BatchNorm folding, activation fusion.")]
+    public bool Fuse { get; set; }
+
+    [Option("rows", Default = "all", HelpText = "Which rows: tensors, steps, weights, or all (csv needs one of the first three; all = tensors for csv).")]
+    public string Rows { get; set; } = "all";
+
+    public int Execute(CommandContext context)
+    {
+        bool svg = Format.Trim().Equals("svg", StringComparison.OrdinalIgnoreCase);
+        var format = svg ? Profiling.Reports.ReportFormat.Table : ReportFormat("svg");
+        var rows = Rows.Trim().ToLowerInvariant();
+        if (rows is not ("all" or "tensors" or "steps" or "weights"))
+            throw new GpuEngineException($"--rows '{Rows}' is not one of tensors, steps, weights, all");
+        if (Precision == Cli.Precision.Fp32 && Mode == Int8Mode.Addsum)
+            throw new GpuEngineException("--mode addsum needs --precision int8");
+        var graph = LoadGraph();
+        if (Fuse) graph = ActivationFusion.Apply(BatchNormFolding.Apply(RepVggReparameterization.Apply(graph)));
+        var plan = MemoryPlanner.Plan(graph, new PlanOptions
+        {
+            Precision = Precision == Cli.Precision.Int8 ? Planning.Precision.Int8 : Planning.Precision.Fp32,
+            Mode = Mode,
+            Alignment = Alignment,
+        });
+        WriteOutput(context, w =>
+        {
+            if (svg) PlanSvgWriter.Write(plan, w);
+            else if (format == Profiling.Reports.ReportFormat.Json) WriteJson(plan, rows, w);
+            else if (format == Profiling.Reports.ReportFormat.Csv) ReportWriter.Write(Select(plan, rows == "all" ? "tensors" : rows), format, w);
+            else
+            {
+                foreach (var part in rows == "all" ? ["tensors", "steps"] : new[] { rows })
+                {
+                    ReportWriter.Write(Select(plan, part), format, w);
+                    w.WriteLine();
+                }
+            }
+        });
+        return 0;
+    }
+
+    private static Report Select(MemoryPlan plan, string rows) => rows switch
+    {
+        "steps" => PlanReport.Steps(plan),
+        "weights" => PlanReport.Weights(plan),
+        _ => PlanReport.Tensors(plan),
+    };
+
+    /// <summary>One JSON object: the plan's facts (arena_bytes, lower_bound_bytes, naive_bytes, weights_bytes, ...) and the row arrays asked for.</summary>
+    private static void WriteJson(MemoryPlan plan, string rows, TextWriter w)
+    {
+        JsonObject? root = null;
+        foreach (var part in rows == "all" ? ["tensors", "steps", "weights"] : new[] { rows })
+        {
+            var text = new StringWriter();
+            ReportWriter.WriteJson(Select(plan, part), text);
+            var node = JsonNode.Parse(text.ToString())!.AsObject();
+            if (root is null)
+            {
+                root = node;
+                root["title"] = $"Memory plan of {plan.Graph}";
+            }
+            else root[part] = node[part]!.DeepClone();
+        }
+        w.WriteLine(root!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
