@@ -12,7 +12,7 @@ namespace GpuEngine.Loading;
 /// </summary>
 public static partial class NpyFile
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads an array; the returned tensor owns a fresh data array.</summary>
     public static Tensor Read(string path) => Parse(ModelFile.ReadAll(path, ".npy file"), path);
