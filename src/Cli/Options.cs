@@ -1,0 +1,104 @@
+using CommandLine;
+using GpuEngine.Ir;
+using GpuEngine.Loading;
+using GpuEngine.Profiling.Reports;
+
+namespace GpuEngine.Cli;
+
+/// <summary>Numeric precision of a run: float32 everywhere, or int8 activations and weights with int32 accumulators.</summary>
+public enum Precision
+{
+    Fp32,
+    Int8,
+}
+
+/// <summary>Which backend runs the kernels; auto = cuda, else opencl, else cpu.</summary>
+public enum DeviceKind
+{
+    Auto,
+    Cpu,
+    OpenCl,
+    Cuda,
+}
+
+/// <summary>--format, --output and --force: the same on every verb that writes a report.</summary>
+public abstract class OutputOptions
+{
+    [Option("format", Default = "table", HelpText = "Report format: table, csv, json, md (some verbs add more).")]
+    public string Format { get; set; } = "table";
+
+    [Option("output", HelpText = "Write the report to this file instead of standard output.")]
+    public string? Output { get; set; }
+
+    [Option("force", HelpText = "Overwrite --output if it exists.")]
+    public bool Force { get; set; }
+
+    /// <summary>The report format, checked against what the verb supports.</summary>
+    public ReportFormat ReportFormat(params string[] extra)
+    {
+        var format = Format.Trim().ToLowerInvariant();
+        if (Enum.TryParse<ReportFormat>(format, ignoreCase: true, out var parsed) && !int.TryParse(format, out _)) return parsed;
+        throw new GpuEngineException($"--format '{Format}' is not one of table, csv, json, md{string.Concat(extra.Select(e => ", " + e))}");
+    }
+
+    /// <summary>Writes through <paramref name="write"/> to --output (refusing to overwrite unless --force) or standard output.</summary>
+    public void WriteOutput(CommandContext context, Action<TextWriter> write)
+    {
+        if (Output is null)
+        {
+            write(context.Out);
+            return;
+        }
+        OutputFile.Write(Output, Force, write);
+        context.Error.WriteLine($"wrote {Output}");
+    }
+}
+
+/// <summary>The options every model verb shares; they mean the same everywhere.</summary>
+public abstract class ModelOptions : OutputOptions
+{
+    [Option('m', "model", Required = true, HelpText = "A zoo name ('gpuengine models') or a model file.")]
+    public string Model { get; set; } = "";
+
+    [Option("input", HelpText = "Input shape like 1x3x224x224 (random data from --seed), or an .npy file.")]
+    public string? Input { get; set; }
+
+    [Option("classes", HelpText = "Number of classes of the classifier head (zoo models).")]
+    public int? Classes { get; set; }
+
+    [Option("batch", HelpText = "Batch size; overrides the first dimension of --input.")]
+    public int? Batch { get; set; }
+
+    [Option("seed", Default = 0, HelpText = "Seed for random inputs and random weights.")]
+    public int Seed { get; set; }
+
+    [Option("precision", Default = Precision.Fp32, HelpText = "fp32 or int8.")]
+    public Precision Precision { get; set; }
+
+    [Option("device", Default = DeviceKind.Auto, HelpText = "auto, cpu, opencl or cuda.")]
+    public DeviceKind Device { get; set; }
+
+    /// <summary>The input shape asked for, with --batch applied; null for the model's usual input.</summary>
+    public TensorShape? InputShape()
+    {
+        TensorShape? shape = null;
+        if (Input is not null)
+        {
+            if (Input.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+                throw new GpuEngineException($"--input '{Input}': .npy inputs are not supported yet; give a shape like 1x3x224x224");
+            shape = TensorShape.Parse(Input);
+        }
+        if (Batch is int n)
+        {
+            if (n <= 0) throw new GpuEngineException($"--batch must be positive, got {n}");
+            var model = Zoo.ModelZoo.Find(Model);
+            var baseShape = shape ?? model?.DefaultInput
+                ?? throw new GpuEngineException($"--batch with model file '{Model}' needs --input too");
+            shape = baseShape.WithDim(0, n);
+        }
+        return shape;
+    }
+
+    /// <summary>The model as a shape-inferred graph.</summary>
+    public Graph LoadGraph() => ModelLoader.Load(Model, InputShape(), Classes);
+}
