@@ -1,4 +1,5 @@
 using GpuEngine.Ir;
+using Graph = GpuEngine.Ir.Graph;
 using GpuEngine.Ops;
 
 namespace GpuEngine.Tests.Loading;

@@ -1,5 +1,6 @@
 using System.Collections;
 using GpuEngine.Ir;
+using Graph = GpuEngine.Ir.Graph;
 
 namespace GpuEngine.Tests.Loading;
 
