@@ -1,8 +1,9 @@
 using GpuEngine.Ir;
-using Graph = GpuEngine.Ir.Graph;
 using GpuEngine.Ops;
 
 namespace GpuEngine.Tests.Loading;
+
+using Graph = GpuEngine.Ir.Graph;
 
 /// <summary>
 /// A slow, obviously-correct float64 forward pass over a graph with weights, for checking exported models against

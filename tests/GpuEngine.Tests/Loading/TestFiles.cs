@@ -1,8 +1,9 @@
 using System.Collections;
 using GpuEngine.Ir;
-using Graph = GpuEngine.Ir.Graph;
 
 namespace GpuEngine.Tests.Loading;
+
+using Graph = GpuEngine.Ir.Graph;
 
 /// <summary>Temporary directories and small helpers shared by the loader tests.</summary>
 internal sealed class TempDir : IDisposable
