@@ -86,6 +86,7 @@ public static class SafetensorsFile
             throw Error(file, $"has a header that is not valid JSON ({e.Message})");
         }
         using (doc)
+        try
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Error(file, "has a header that is not a JSON object");
             var result = new List<KeyValuePair<string, Tensor>>();
@@ -96,6 +97,11 @@ public static class SafetensorsFile
                 if (tensor is not null) result.Add(new(entry.Name, tensor));
             }
             return result;
+        }
+        catch (InvalidOperationException e)
+        {
+            // Invalid UTF-8 inside names or strings surfaces only when they are read.
+            throw Error(file, $"has a header with invalid text ({e.Message})");
         }
     }
 

@@ -45,7 +45,14 @@ public static class WeightFile
         var missing = graph.Parameters.Keys.Where(p => !weights.ContainsKey(p)).ToList();
         if (missing.Count > 0)
             throw new GpuEngineException($"weights '{file}': {missing.Count} parameter(s) of '{graph.Name}' missing, first '{missing[0]}' (names: {map.Name}, as '{map.FromZoo(missing[0])}')");
-        return graph.WithWeights(weights);
+        try
+        {
+            return graph.WithWeights(weights);
+        }
+        catch (GpuEngineException e)
+        {
+            throw new GpuEngineException($"weights '{file}': {e.Message}", e);
+        }
     }
 
     /// <summary>The map under which the most file names hit a parameter (ties: the first listed).</summary>

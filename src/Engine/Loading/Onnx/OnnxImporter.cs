@@ -40,7 +40,18 @@ internal sealed partial class OnnxImporter
     }
 
     /// <summary>Imports <paramref name="model"/>; <paramref name="file"/> names it in errors.</summary>
-    public static Graph Import(ModelProto model, string file, TensorShape? input) => new OnnxImporter(model, file).Run(model, input);
+    public static Graph Import(ModelProto model, string file, TensorShape? input)
+    {
+        try
+        {
+            return new OnnxImporter(model, file).Run(model, input);
+        }
+        catch (GpuEngineException e) when (!e.Message.Contains(file, StringComparison.Ordinal))
+        {
+            // Shape and graph errors from the IR name the node but not the file.
+            throw new GpuEngineException($"ONNX file '{file}': {e.Message}", e);
+        }
+    }
 
     private Graph Run(ModelProto model, TensorShape? inputShape)
     {
