@@ -82,6 +82,12 @@ public sealed class GraphBuilder
         _scopes.Add(new ModuleScope(name, type, first, _nodes.Count - 1));
     }
 
+    /// <summary>Adds a finished scope (passes that rebuild a graph keep the source's scopes).</summary>
+    public void AddScope(ModuleScope scope) => _scopes.Add(scope);
+
+    /// <summary>Number of nodes added so far.</summary>
+    public int Count => _nodes.Count;
+
     /// <summary>Marks a tensor as a graph output.</summary>
     public void Output(string tensor)
     {

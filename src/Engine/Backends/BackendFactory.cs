@@ -1,0 +1,91 @@
+using GpuEngine.Backends.Cpu;
+using GpuEngine.Backends.Cuda;
+using GpuEngine.Backends.OpenCl;
+
+namespace GpuEngine.Backends;
+
+/// <summary>A created backend and the one-line reason it was chosen. The caller owns it: disposing the choice disposes the backend.</summary>
+public sealed record BackendChoice(Backend Backend, string Explanation) : IDisposable
+{
+    public void Dispose() => Backend.Dispose();
+}
+
+/// <summary>Whether one backend can start on this machine, why not, and its device when it can.</summary>
+public sealed record BackendAvailability(string Name, bool Available, string Reason, string? DeviceDescription);
+
+/// <summary>
+/// Creates the backend named by <c>--device auto|cpu|opencl|cuda</c>. <c>auto</c> takes cuda if it starts, else
+/// opencl, else cpu, and says why in <see cref="BackendChoice.Explanation"/>. An explicit choice that cannot
+/// start throws a <see cref="GpuEngineException"/> with the reason (missing library, no device).
+/// </summary>
+public static class BackendFactory
+{
+    /// <summary>The accepted --device values.</summary>
+    public static IReadOnlyList<string> DeviceNames { get; } = ["auto", "cpu", "opencl", "cuda"];
+
+    /// <summary>The backends in auto's order of preference, each with a constructor.</summary>
+    internal static IReadOnlyList<(string Name, Func<Backend> Create)> Preference { get; } =
+    [
+        ("cuda", () => new CudaBackend()),
+        ("opencl", () => new OpenClBackend()),
+        ("cpu", () => new CpuBackend()),
+    ];
+
+    /// <summary>The backend for <paramref name="device"/>; see <see cref="Choose(string)"/> for the explanation too.</summary>
+    public static Backend Create(string device) => Choose(device).Backend;
+
+    /// <summary>Creates the backend for <paramref name="device"/> and explains the choice.</summary>
+    public static BackendChoice Choose(string device) => Choose(device, Preference);
+
+    internal static BackendChoice Choose(string device, IReadOnlyList<(string Name, Func<Backend> Create)> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        string wanted = device.Trim().ToLowerInvariant();
+        if (wanted != "auto")
+        {
+            var candidate = candidates.FirstOrDefault(c => c.Name == wanted);
+            if (candidate.Create is null)
+                throw new GpuEngineException($"unknown device '{device}': expected one of {string.Join(", ", DeviceNames)}");
+            var backend = candidate.Create(); // BackendUnavailableException is a GpuEngineException with the reason
+            return new BackendChoice(backend, $"{wanted}: requested ({backend.DeviceDescription})");
+        }
+        var skipped = new List<string>();
+        foreach (var (name, create) in candidates)
+        {
+            try
+            {
+                var backend = create();
+                string why = skipped.Count == 0 ? "" : " — " + string.Join("; ", skipped);
+                return new BackendChoice(backend, $"auto: chose {name} ({backend.DeviceDescription}){why}");
+            }
+            catch (GpuEngineException e)
+            {
+                // A driver that is present but fails to start (a context it cannot create) is as good as absent for auto.
+                skipped.Add($"{name} unavailable: {(e is BackendUnavailableException u ? u.Reason : e.Message)}");
+            }
+        }
+        throw new GpuEngineException($"auto: no backend could start — {string.Join("; ", skipped)}");
+    }
+
+    /// <summary>Tries every backend (creating and disposing each) and reports which can start, and why not.</summary>
+    public static IReadOnlyList<BackendAvailability> Probe() => Probe(Preference);
+
+    internal static IReadOnlyList<BackendAvailability> Probe(IReadOnlyList<(string Name, Func<Backend> Create)> candidates)
+    {
+        var result = new List<BackendAvailability>();
+        foreach (var (name, create) in candidates)
+        {
+            try
+            {
+                using var backend = create();
+                result.Add(new BackendAvailability(name, true, "available", backend.DeviceDescription));
+            }
+            catch (GpuEngineException e)
+            {
+                string reason = e is BackendUnavailableException u ? u.Reason : e.Message;
+                result.Add(new BackendAvailability(name, false, reason, null));
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,86 @@
+using GpuEngine.Ir;
+using GpuEngine.Ops;
+using GpuEngine.Passes;
+using GpuEngine.Tests.Reference;
+using GpuEngine.Zoo;
+
+namespace GpuEngine.Tests.Passes;
+
+public class PassEquivalenceTests
+{
+    private static readonly TensorShape Small = new(2, 3, 24, 24);
+
+    /// <summary>A small grouped RepVGG (groups 2 on layers 2 and 4) so the identity-in-group case is exercised cheaply.</summary>
+    private static readonly RepVgg.Config Grouped = new("repvgg-test-g2", [8, 8, 16, 16, 32], [1, 2, 2, 2, 1],
+        new Dictionary<int, int> { [2] = 2, [4] = 2 }, Seed: false);
+
+    public static TheoryData<string> TrainModels => ["repvgg-n1-train", "repvgg-a0-train", "repvgg-m1-train"];
+
+    [Theory]
+    [MemberData(nameof(TrainModels))]
+    public void ReparameterizedRepVggEqualsTheTrainTimeGraph(string model)
+    {
+        var train = RandomWeights.Fill(ModelZoo.Create(model, Small, 10), seed: model.Length);
+        AssertSameOutputs(train, RepVggReparameterization.Apply(train), 1e-5);
+    }
+
+    [Fact]
+    public void ReparameterizedGroupedRepVggEqualsTheTrainTimeGraph()
+    {
+        var train = RandomWeights.Fill(RepVgg.Build(Grouped, Small, 7, deploy: false), seed: 3);
+        AssertSameOutputs(train, RepVggReparameterization.Apply(train), 1e-5);
+    }
+
+    [Fact]
+    public void ReparameterizedGraphHasTheDeployZooLayout()
+    {
+        var deploy = RepVggReparameterization.Apply(ModelZoo.Create("repvgg-a0-train"));
+        var zoo = ModelZoo.Create("repvgg-a0");
+        Assert.Equal(zoo.Nodes.Select(n => (n.Name, n.Op)), deploy.Nodes.Select(n => (n.Name, n.Op)));
+        Assert.Equal(zoo.Parameters.Keys.Order(), deploy.Parameters.Keys.Order());
+        Assert.Contains("stage1.1.rbr_identity", deploy.Nodes.Single(n => n.Name == "stage1.1.rbr_reparam").Layers);
+    }
+
+    [Theory]
+    [InlineData("mobilenet_v2")]
+    [InlineData("vgg11_bn")]
+    public void FoldingBatchNormKeepsTheOutputs(string model)
+    {
+        // VGG halves the input five times: 32 is its smallest.
+        var graph = RandomWeights.Fill(ModelZoo.Create(model, new TensorShape(1, 3, 32, 32), 10), seed: 11);
+        var folded = BatchNormFolding.Apply(graph);
+        Assert.DoesNotContain(folded.Nodes, n => n.Op is BatchNorm2d);
+        AssertSameOutputs(graph, folded, 1e-5);
+    }
+
+    [Fact]
+    public void FusingActivationsKeepsTheOutputsAndTracesLayers()
+    {
+        var graph = RandomWeights.Fill(ModelZoo.Create("mobilenet_v2", Small, 10), seed: 5);
+        var fused = ActivationFusion.Apply(BatchNormFolding.Apply(graph));
+        Assert.DoesNotContain(fused.Nodes, n => n.Op is Relu6);
+        Assert.Equal(["features.0.0", "features.0.1", "features.0.2"], fused.Nodes[0].Layers);
+        // Every original layer is covered by exactly one node of the fused graph.
+        Assert.Equal(graph.Nodes.Select(n => n.Name).Order(), fused.Nodes.SelectMany(n => n.Layers).Order());
+        AssertSameOutputs(graph, fused, 1e-5);
+    }
+
+    [Fact]
+    public void PassesWorkOnGraphsWithoutWeights()
+    {
+        var graph = ActivationFusion.Apply(BatchNormFolding.Apply(RepVggReparameterization.Apply(ModelZoo.Create("repvgg-b1g2-train"))));
+        Assert.Empty(graph.Weights);
+        Assert.All(graph.Nodes.Where(n => n.Op is Conv2d), n => Assert.Equal(Activation.Relu, ((Conv2d)n.Op).Fused));
+    }
+
+    private static void AssertSameOutputs(Ir.Graph expectedGraph, Ir.Graph actualGraph, double tolerance)
+    {
+        var input = RandomWeights.Input(expectedGraph.Inputs[0].Shape, seed: 99);
+        var expected = ReferenceInterpreter.Output(expectedGraph, input);
+        var actual = ReferenceInterpreter.Output(actualGraph, input);
+        double scale = expected.Max(Math.Abs);
+        Assert.True(scale > 1e-3, "outputs are too small to compare");
+        double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() / scale;
+        Assert.True(worst <= tolerance, $"max relative error {worst:E2} > {tolerance:E0}");
+    }
+}
