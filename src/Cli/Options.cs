@@ -78,18 +78,25 @@ public abstract class ModelOptions : OutputOptions
     [Option("device", Default = DeviceKind.Auto, HelpText = "auto, cpu, opencl or cuda.")]
     public DeviceKind Device { get; set; }
 
+    [Option("weights", HelpText = "Weights for the model (.safetensors; official RepVGG, timm and torchvision names map). Default: random from --seed.")]
+    public string? Weights { get; set; }
+
+    /// <summary>The device name as the backend factory takes it.</summary>
+    public string DeviceName => Device.ToString().ToLowerInvariant();
+
+    private Tensor? _npyInput;
+
     /// <summary>The input shape asked for, with --batch applied; null for the model's usual input.</summary>
     public TensorShape? InputShape()
     {
         TensorShape? shape = null;
         if (Input is not null)
         {
-            if (Input.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
-                throw new GpuEngineException($"--input '{Input}': .npy inputs are not supported yet; give a shape like 1x3x224x224");
-            shape = TensorShape.Parse(Input);
+            shape = IsNpyInput ? NpyInput().Shape : TensorShape.Parse(Input);
         }
         if (Batch is int n)
         {
+            if (IsNpyInput) throw new GpuEngineException($"--batch cannot change the batch of --input '{Input}' (an .npy file has its own)");
             if (n <= 0) throw new GpuEngineException($"--batch must be positive, got {n}");
             var model = Zoo.ModelZoo.Find(Model);
             var baseShape = shape ?? model?.DefaultInput
@@ -101,4 +108,22 @@ public abstract class ModelOptions : OutputOptions
 
     /// <summary>The model as a shape-inferred graph.</summary>
     public Graph LoadGraph() => ModelLoader.Load(Model, InputShape(), Classes);
+
+    /// <summary>The model with weights: from --weights, from the model file, or random from --seed.</summary>
+    public Graph LoadGraphWithWeights()
+    {
+        var graph = LoadGraph();
+        if (Weights is not null) return WeightFile.Load(graph, Weights);
+        return graph.Weights.Count > 0 || graph.Parameters.Count == 0 ? graph : WeightInitializer.Initialize(graph, unchecked((ulong)Seed));
+    }
+
+    /// <summary>The input tensor: the .npy file, or uniform random data of the graph's input shape from --seed.</summary>
+    public Tensor InputTensor(Graph graph) => IsNpyInput ? NpyInput() : RandomInput.Uniform(graph.Inputs[0].Shape, Seed);
+
+    /// <summary>Where the input comes from, in words.</summary>
+    public string InputDescription(Graph graph) => IsNpyInput ? $"{Input} ({NpyInput().Shape})" : $"{graph.Inputs[0].Shape} (random, seed {Seed})";
+
+    private bool IsNpyInput => Input is not null && Input.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
+
+    private Tensor NpyInput() => _npyInput ??= NpyFile.Read(Input!);
 }

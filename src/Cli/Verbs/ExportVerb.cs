@@ -15,9 +15,6 @@ public sealed class ExportVerb : ModelOptions, ICommand
     [Option('o', "out", HelpText = "Output file: .onnx (model with weights) or .safetensors (weights only).")]
     public string? Out { get; set; }
 
-    [Option('w', "weights", HelpText = "safetensors checkpoint to export (official RepVGG, timm or torchvision names; detected).")]
-    public string? Weights { get; set; }
-
     [Option("names", Default = "official", HelpText = "Names written to .safetensors: official (zoo, RepVGG repository, torchvision) or timm.")]
     public string Names { get; set; } = "official";
 
@@ -28,9 +25,7 @@ public sealed class ExportVerb : ModelOptions, ICommand
         if (ext is not (".onnx" or ".safetensors"))
             throw new GpuEngineException($"--out '{target}': write .onnx (a model) or .safetensors (weights)");
         var map = WeightNameMaps.Find(Names);
-        var graph = LoadGraph();
-        if (Weights is not null) graph = WeightFile.Load(graph, Weights);
-        else if (graph.Weights.Count == 0) graph = WeightInitializer.Initialize(graph, unchecked((ulong)Seed));
+        var graph = LoadGraphWithWeights();
 
         if (ext == ".onnx") OnnxFile.Save(graph, target, Force);
         else WeightFile.Save(graph, target, map, Force);
