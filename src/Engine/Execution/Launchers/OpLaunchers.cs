@@ -15,6 +15,10 @@ public static class OpLaunchers
         Conv2d conv => Conv2dLauncher.Plan(node, conv, context),
         Relu or Relu6 => ActivationLauncher.Plan(node, context),
         Add add => AddLauncher.Plan(node, add, context),
+        BatchNorm2d bn => BatchNorm2dLauncher.Plan(node, bn, context),
+        WindowPool2d pool => Pool2dLauncher.Plan(node, pool, context),
+        AdaptiveAvgPool2d pool => Pool2dLauncher.Plan(node, pool, context),
+        Linear linear => LinearLauncher.Plan(node, linear, context),
         Flatten or Dropout => [],
         _ => throw new GpuEngineException($"{node.Op.TypeName} '{node.Name}': no kernel implements this op yet"),
     };

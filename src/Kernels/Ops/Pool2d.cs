@@ -1,0 +1,116 @@
+namespace GpuEngine.Kernels.Ops;
+
+/// <summary>
+/// Window pooling over NCHW fp32, PyTorch semantics: one work item per output element (bandwidth bound, no
+/// reuse worth staging). Output sizes (ceil mode included) come from the op's shape inference; the kernels
+/// only clip windows. Grid for all three: <c>LaunchGrid.Linear(planes·outH·outW)</c> or smaller (grid-stride),
+/// where planes = batch·channels.
+/// </summary>
+public static class Pool2dKernels
+{
+    /// <summary>Max over each window; padding is minus infinity, so it never wins (every window holds an input).</summary>
+    [Kernel]
+    public static void MaxPool2d(WorkItem item, View<float> input, View<float> output, int planes, int height, int width,
+        int kh, int kw, int strideH, int strideW, int padH, int padW, int outH, int outW)
+    {
+        int total = planes * outH * outW;
+        for (int index = item.GlobalX; index < total; index += item.GlobalSizeX)
+        {
+            int ox = index % outW;
+            int oy = index / outW % outH;
+            int plane = index / (outW * outH);
+            int y0 = DeviceMath.Max(oy * strideH - padH, 0);
+            int y1 = DeviceMath.Min(oy * strideH - padH + kh, height);
+            int x0 = DeviceMath.Max(ox * strideW - padW, 0);
+            int x1 = DeviceMath.Min(ox * strideW - padW + kw, width);
+            float acc = float.NegativeInfinity;
+            for (int y = y0; y < y1; y++)
+                for (int x = x0; x < x1; x++)
+                    acc = DeviceMath.Max(acc, input[(plane * height + y) * width + x]);
+            output[index] = acc;
+        }
+    }
+
+    /// <summary>
+    /// Mean over each window. <paramref name="countIncludePad"/> ≠ 0: divide by the window clipped to the padded
+    /// input (PyTorch: a ceil-mode window running past the padding is not counted); 0: by the real inputs only.
+    /// </summary>
+    [Kernel]
+    public static void AvgPool2d(WorkItem item, View<float> input, View<float> output, int planes, int height, int width,
+        int kh, int kw, int strideH, int strideW, int padH, int padW, int outH, int outW, int countIncludePad)
+    {
+        int total = planes * outH * outW;
+        for (int index = item.GlobalX; index < total; index += item.GlobalSizeX)
+        {
+            int ox = index % outW;
+            int oy = index / outW % outH;
+            int plane = index / (outW * outH);
+            int y0 = oy * strideH - padH;
+            int x0 = ox * strideW - padW;
+            int y1 = DeviceMath.Min(y0 + kh, height + padH);
+            int x1 = DeviceMath.Min(x0 + kw, width + padW);
+            int padded = (y1 - y0) * (x1 - x0);
+            y0 = DeviceMath.Max(y0, 0);
+            x0 = DeviceMath.Max(x0, 0);
+            y1 = DeviceMath.Min(y1, height);
+            x1 = DeviceMath.Min(x1, width);
+            float sum = 0f;
+            for (int y = y0; y < y1; y++)
+                for (int x = x0; x < x1; x++)
+                    sum += input[(plane * height + y) * width + x];
+            output[index] = sum / (countIncludePad != 0 ? padded : (y1 - y0) * (x1 - x0));
+        }
+    }
+
+    /// <summary>Adaptive average pooling with PyTorch's windows: rows floor(i·H/outH) .. ceil((i+1)·H/outH), same for columns.</summary>
+    [Kernel]
+    public static void AdaptiveAvgPool2d(WorkItem item, View<float> input, View<float> output, int planes, int height, int width,
+        int outH, int outW)
+    {
+        int total = planes * outH * outW;
+        for (int index = item.GlobalX; index < total; index += item.GlobalSizeX)
+        {
+            int ox = index % outW;
+            int oy = index / outW % outH;
+            int plane = index / (outW * outH);
+            int y0 = oy * height / outH;
+            int y1 = ((oy + 1) * height + outH - 1) / outH;
+            int x0 = ox * width / outW;
+            int x1 = ((ox + 1) * width + outW - 1) / outW;
+            float sum = 0f;
+            for (int y = y0; y < y1; y++)
+                for (int x = x0; x < x1; x++)
+                    sum += input[(plane * height + y) * width + x];
+            output[index] = sum / ((y1 - y0) * (x1 - x0));
+        }
+    }
+
+    /// <summary>Work items per group (a power of two: the tree halves it).</summary>
+    public const int GlobalThreads = 256;
+
+    /// <summary>
+    /// Global average pooling (AdaptiveAvgPool2d to 1×1): one group per (n, c) plane, its items striding over the
+    /// plane (consecutive items read consecutive floats), then a shared-memory tree reduction. A thread per plane
+    /// would leave a GPU nearly idle at batch 1 (1280 planes in MobileNetV2) and read with a stride of H·W.
+    /// output[plane] = mean of input[plane·pixels .. +pixels) (fp32, NCHW planes of pixels = H·W).
+    /// Grid: group size (GlobalThreads), group count (planes).
+    /// </summary>
+    [Kernel]
+    public static void GlobalAvgPool(WorkItem item, View<float> input, View<float> output, int pixels)
+    {
+        var partial = Group.Shared<float>(GlobalThreads);
+        int plane = item.GroupX;
+        int local = item.LocalX;
+        float sum = 0f;
+        for (int i = local; i < pixels; i += GlobalThreads)
+            sum += input[plane * pixels + i];
+        partial[local] = sum;
+        Group.Barrier();
+        for (int half = GlobalThreads / 2; half > 0; half >>= 1)
+        {
+            if (local < half) partial[local] += partial[local + half];
+            Group.Barrier();
+        }
+        if (local == 0) output[plane] = partial[0] / pixels;
+    }
+}
