@@ -5,7 +5,7 @@ namespace GpuEngine.Loading;
 
 /// <summary>
 /// Turns what the user typed after --model into a graph: a zoo name (see <see cref="ModelZoo"/>)
-/// or a model file. Every verb resolves models here, so they all accept the same things.
+/// or an .onnx model file (imported with its initializers as weights). Every verb resolves models here, so they all accept the same things.
 /// </summary>
 public static class ModelLoader
 {
@@ -15,8 +15,14 @@ public static class ModelLoader
     public static Graph Load(string model, TensorShape? input = null, int? classes = null)
     {
         if (ModelZoo.Find(model) is not null) return ModelZoo.Create(model, input, classes);
+        if (model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            // A file fixes its own classifier; --input may still resize (a file's symbolic or fixed dimensions).
+            if (classes is not null) throw new GpuEngineException($"--classes applies to zoo models; '{model}' has its own classifier");
+            return Onnx.OnnxFile.Load(model, input);
+        }
         if (File.Exists(model))
-            throw new GpuEngineException($"'{model}': model files are not supported yet; give a zoo name ('gpuengine models' lists them)");
+            throw new GpuEngineException($"'{model}': only .onnx model files are read; weights (.safetensors) go with a zoo name via --weights");
         return ModelZoo.Create(model, input, classes); // names the unknown model
     }
 }

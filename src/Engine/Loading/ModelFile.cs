@@ -1,0 +1,63 @@
+namespace GpuEngine.Loading;
+
+/// <summary>
+/// File access shared by the loaders: whole-file reads with a size cap, errors that name the file,
+/// and writes that refuse to replace an existing file unless asked.
+/// </summary>
+internal static class ModelFile
+{
+    /// <summary>Largest file a loader reads into memory (2 GiB - 1: one .NET array).</summary>
+    public const long MaxBytes = int.MaxValue;
+
+    /// <summary>Reads the whole file; a missing, unreadable or oversized file is a <see cref="GpuEngineException"/>.</summary>
+    public static byte[] ReadAll(string path, string what)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new GpuEngineException($"{what} '{path}' does not exist");
+        if (info.Length > MaxBytes)
+            throw new GpuEngineException($"{what} '{path}' is {info.Length} bytes; files over {MaxBytes} bytes are not supported");
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GpuEngineException($"{what} '{path}' cannot be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes <paramref name="bytes"/>; an existing file is an error unless <paramref name="overwrite"/>.</summary>
+    public static void WriteAll(string path, ReadOnlySpan<byte> bytes, bool overwrite)
+    {
+        var mode = overwrite ? FileMode.Create : FileMode.CreateNew;
+        try
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null) Directory.CreateDirectory(dir);
+            using var stream = new FileStream(path, mode, FileAccess.Write);
+            stream.Write(bytes);
+        }
+        catch (IOException) when (!overwrite && File.Exists(path))
+        {
+            throw new GpuEngineException($"'{path}' already exists; pass overwrite (--force) to replace it");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GpuEngineException($"'{path}' cannot be written: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Element count of <paramref name="dims"/>, or -1 when it exceeds <paramref name="limit"/> (no overflow).</summary>
+    public static long CheckedElements(IReadOnlyList<long> dims, long limit)
+    {
+        long n = 1;
+        foreach (var d in dims)
+        {
+            if (d < 0) return -1;
+            if (d == 0) return 0;
+            if (n > limit / d) return -1;
+            n *= d;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,38 @@
+namespace GpuEngine.Kernels;
+
+/// <summary>Atomic read-modify-write on global views (device code: <c>atomicAdd</c> / <c>atomic_add</c>). Each returns the old value.</summary>
+public static class Atomic
+{
+    /// <summary>Adds <paramref name="value"/> to <c>view[index]</c> atomically.</summary>
+    [DeviceIntrinsic("atomicAdd(&{0}[{1}], {2})", "atomic_add(&{0}[{1}], {2})")]
+    public static int Add(View<int> view, int index, int value) => Interlocked.Add(ref view[index], value) - value;
+
+    /// <summary>Adds <paramref name="value"/> to <c>view[index]</c> atomically (OpenCL 1.2 has no float atomics: a compare-exchange loop).</summary>
+    [DeviceIntrinsic("atomicAdd(&{0}[{1}], {2})", "gpue_atomic_add_float(&{0}[{1}], {2})")]
+    public static float Add(View<float> view, int index, float value)
+    {
+        ref float target = ref view[index];
+        float seen = Volatile.Read(ref target);
+        while (true)
+        {
+            float old = Interlocked.CompareExchange(ref target, seen + value, seen);
+            if (BitConverter.SingleToInt32Bits(old) == BitConverter.SingleToInt32Bits(seen)) return old;
+            seen = old;
+        }
+    }
+
+    /// <summary>Stores the larger of <c>view[index]</c> and <paramref name="value"/> atomically.</summary>
+    [DeviceIntrinsic("atomicMax(&{0}[{1}], {2})", "atomic_max(&{0}[{1}], {2})")]
+    public static int Max(View<int> view, int index, int value)
+    {
+        ref int target = ref view[index];
+        int seen = Volatile.Read(ref target);
+        while (seen < value)
+        {
+            int old = Interlocked.CompareExchange(ref target, value, seen);
+            if (old == seen) break;
+            seen = old;
+        }
+        return seen;
+    }
+}

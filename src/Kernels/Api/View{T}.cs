@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace GpuEngine.Kernels;
+
+/// <summary>
+/// A typed window (element offset and length) over device memory. On the CPU it is a readonly struct over a
+/// managed array (any element type: buffers are byte arrays reinterpreted as <typeparamref name="T"/>);
+/// in device code it is the pointer <c>x_base + x_offset</c> plus <c>x_length</c>.
+/// Indexing is bounds-checked on the CPU so out-of-range kernels fail loudly in tests.
+/// </summary>
+public readonly struct View<T> where T : unmanaged
+{
+    private readonly Array? _array;
+    private readonly nint _byteOffset;
+
+    /// <summary>Views <paramref name="length"/> elements starting <paramref name="byteOffset"/> bytes into any unmanaged array.</summary>
+    public View(Array array, long byteOffset, int length)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        long arrayBytes = (long)array.Length * Marshal.SizeOf(array.GetType().GetElementType()!);
+        if (byteOffset < 0 || length < 0 || byteOffset + (long)length * Unsafe.SizeOf<T>() > arrayBytes)
+            throw new ArgumentOutOfRangeException(nameof(length), $"{length} elements at byte {byteOffset} exceed a {arrayBytes}-byte array");
+        _array = array;
+        _byteOffset = (nint)byteOffset;
+        Length = length;
+    }
+
+    /// <summary>A view over a whole typed array (handy in tests).</summary>
+    public View(T[] array) : this(array, 0, array.Length) { }
+
+    /// <summary>Number of elements.</summary>
+    public int Length { get; }
+
+    /// <summary>Element <paramref name="index"/>; reads and writes go straight to the underlying array.</summary>
+    public ref T this[int index]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            if ((uint)index >= (uint)Length) ThrowIndex(index, Length);
+            ref byte start = ref Unsafe.AddByteOffset(ref MemoryMarshal.GetArrayDataReference(_array!), _byteOffset);
+            return ref Unsafe.Add(ref Unsafe.As<byte, T>(ref start), index);
+        }
+    }
+
+    private static void ThrowIndex(int index, int length) =>
+        throw new IndexOutOfRangeException($"view index {index} outside [0, {length})");
+}

@@ -1,0 +1,73 @@
+using Microsoft.CodeAnalysis;
+
+namespace GpuEngine.Kernels.Generator.Emit
+{
+    /// <summary>OpenCL C 1.2 (what PoCL reports): no integer dot product, no float atomics, so both are emulated.</summary>
+    internal static class OpenClDialect
+    {
+        /// <summary>The dialect table.</summary>
+        public static readonly Dialect Instance = Create();
+
+        private static Dialect Create()
+        {
+            var d = new Dialect
+            {
+                Name = "opencl",
+                KernelQualifier = "__kernel void",
+                HelperQualifier = "",
+                GlobalSpace = "__global ",
+                SharedQualifier = "__local ",
+                LongSuffix = "L",
+                TemplateIndex = 1,
+                Prelude = Support,
+            };
+            d.Types[SpecialType.System_Boolean] = "bool";
+            d.Types[SpecialType.System_SByte] = "char";
+            d.Types[SpecialType.System_Byte] = "uchar";
+            d.Types[SpecialType.System_Int16] = "short";
+            d.Types[SpecialType.System_UInt16] = "ushort";
+            d.Types[SpecialType.System_Int32] = "int";
+            d.Types[SpecialType.System_UInt32] = "uint";
+            d.Types[SpecialType.System_Int64] = "long";
+            d.Types[SpecialType.System_UInt64] = "ulong";
+            d.Types[SpecialType.System_Single] = "float";
+            d.Types[SpecialType.System_Void] = "void";
+            return d;
+        }
+
+        // dp4a by sign-extending shifts: (x << 24) >> 24 is byte 0 as a signed value, and so on.
+        private const string Support = @"#define GPUE_FN
+#define GPUE_I64 long
+int gpue_dp4a(int a, int b, int c) {
+    return c + ((a << 24) >> 24) * ((b << 24) >> 24) + ((a << 16) >> 24) * ((b << 16) >> 24)
+             + ((a << 8) >> 24) * ((b << 8) >> 24) + (a >> 24) * (b >> 24);
+}
+float gpue_atomic_add_float(volatile __global float* p, float v) {
+    union { unsigned int u; float f; } seen, next;
+    do { seen.f = *p; next.f = seen.f + v; }
+    while (atomic_cmpxchg((volatile __global unsigned int*)p, seen.u, next.u) != seen.u);
+    return seen.f;
+}
+" + SharedSupport.Text;
+    }
+
+    /// <summary>Support code both dialects share verbatim (plain C that means the same in both).</summary>
+    internal static class SharedSupport
+    {
+        public const string Text = @"#define GPUE_LOAD4(p, i) ((int)((unsigned int)(unsigned char)(p)[(i)] | ((unsigned int)(unsigned char)(p)[(i) + 1] << 8) \
+    | ((unsigned int)(unsigned char)(p)[(i) + 2] << 16) | ((unsigned int)(unsigned char)(p)[(i) + 3] << 24)))
+GPUE_FN int gpue_rounding_divide_by_pot(int x, int exponent) {
+    int mask = (int)(((GPUE_I64)1 << exponent) - 1);
+    int remainder = x & mask;
+    int threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+GPUE_FN int gpue_srdhm(int a, int b) {
+    if (a == b && a == (-2147483647 - 1)) return 2147483647;
+    GPUE_I64 ab = (GPUE_I64)a * (GPUE_I64)b;
+    GPUE_I64 nudge = ab >= 0 ? ((GPUE_I64)1 << 30) : (1 - ((GPUE_I64)1 << 30));
+    return (int)((ab + nudge) / ((GPUE_I64)1 << 31));
+}
+";
+    }
+}

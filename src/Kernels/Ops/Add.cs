@@ -1,0 +1,16 @@
+namespace GpuEngine.Kernels.Ops;
+
+/// <summary>Elementwise sum of two same-shaped float tensors (residual connections), with an optional fused activation.</summary>
+public static class AddKernels
+{
+    /// <summary>
+    /// output[i] = act(a[i] + b[i]) for i &lt; count; <paramref name="activation"/> is a <see cref="FusedActivation"/> constant.
+    /// Grid: <c>LaunchGrid.Linear(count)</c>; a grid-stride loop lets a smaller grid cover any count.
+    /// </summary>
+    [Kernel]
+    public static void Add(WorkItem item, View<float> a, View<float> b, View<float> output, int count, [Specialize] int activation)
+    {
+        for (int i = item.GlobalX; i < count; i += item.GlobalSizeX)
+            output[i] = FusedActivation.Apply(a[i] + b[i], activation);
+    }
+}
