@@ -17,7 +17,8 @@ public enum StepKind
 
 /// <summary>
 /// One step of the planned execution, in order. A graph node is one step, except an int8 Conv2d or
-/// Linear in addsum mode, which is two: the kernel (output <c>NAME.addsum</c>, int32) and its requantize step.
+/// Linear in addsum mode, which is two: the kernel (output <c>NAME.addsum</c>, int32) and its requantize step,
+/// which also applies the node's fused activation (the epilogue moved out of the kernel).
 /// </summary>
 /// <param name="Index">Position in execution order; lifetimes are written in these indices.</param>
 /// <param name="Name">The node's name, or <c>NAME.requantize</c>.</param>

@@ -44,8 +44,11 @@ public sealed record PlannedTensor(
     string Name, TensorShape Shape, DataType DataType, long Bytes, long Offset,
     int FirstStep, int LastStep, int Buffer, TensorRole Role, Placement Placement)
 {
-    /// <summary>The tensor's bytes in the arena, to hand to a kernel.</summary>
+    /// <summary>The tensor's bytes in the arena, to hand to a kernel (with a backend: <c>KernelArgument.View(arena, Offset, Elements)</c>).</summary>
     public ArenaView View => new(Offset, Bytes);
+
+    /// <summary>Elements of <see cref="DataType"/> the tensor holds.</summary>
+    public long Elements => Shape.Elements;
 
     /// <summary>True when the tensor's bytes hold data at <paramref name="step"/>.</summary>
     public bool IsAliveAt(int step) => FirstStep <= step && step <= LastStep;
