@@ -1,0 +1,84 @@
+using CommandLine;
+using GpuEngine.Execution;
+using GpuEngine.Profiling.Measurement;
+using GpuEngine.Profiling.Reports;
+
+namespace GpuEngine.Cli.Verbs;
+
+/// <summary>
+/// <c>gpuengine profile</c>: runs a model on a device, times every kernel launch with device events and reports the
+/// measured latency beside the analytic costs and the plan's memory, per launch, per layer or in total.
+/// </summary>
+[Verb("profile", HelpText = "Measure a model on a device: per-kernel latency (device events), analytic costs, device memory.")]
+public sealed class ProfileVerb : ModelOptions, ICommand
+{
+    [Option("warmup", Default = 10, HelpText = "Untimed runs before measuring.")]
+    public int Warmup { get; set; } = 10;
+
+    [Option("runs", Default = 100, HelpText = "Timed runs, for the end-to-end and for the per-kernel measurement each.")]
+    public int Runs { get; set; } = 100;
+
+    [Option("report", Default = ProfileReportType.Tape, HelpText = "tape (per launch), node (per layer), leaves (modules in definition order) or root (one row).")]
+    public ProfileReportType ReportType { get; set; } = ProfileReportType.Tape;
+
+    [Option("include", Separator = ',', HelpText = "Only these columns (comma-separated keys).")]
+    public IEnumerable<string> Include { get; set; } = [];
+
+    [Option("exclude", Separator = ',', HelpText = "Leave out these columns (comma-separated keys).")]
+    public IEnumerable<string> Exclude { get; set; } = [];
+
+    [Option("save", HelpText = "Also write CSV, JSON, Markdown and a Chrome trace into this directory (never overwriting unless --force).")]
+    public string? Save { get; set; }
+
+    [Option("reparam", HelpText = "Re-parameterize train-time RepVGG blocks before running.")]
+    public bool Reparameterize { get; set; }
+
+    public int Execute(CommandContext context)
+    {
+        if (Precision != Cli.Precision.Fp32)
+            throw new GpuEngineException("--precision int8: the int8 executor is not available yet; profile fp32 for now");
+        var format = Format.Trim().ToLowerInvariant();
+        bool trace = format == "trace";
+        var reportFormat = trace ? Profiling.Reports.ReportFormat.Json : ReportFormat("trace");
+        var saved = Save is null ? [] : SavePaths(Save);
+
+        var graph = LoadGraphWithWeights();
+        var input = InputTensor(graph);
+        using var session = new InferenceSession(graph, new SessionOptions { Device = DeviceName, Reparameterize = Reparameterize });
+        var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
+        var report = ProfileReport.Create(profile, ReportType).Select([.. Include], [.. Exclude]);
+
+        WriteOutput(context, w =>
+        {
+            if (trace) ChromeTrace.Write(profile, w);
+            else ReportWriter.Write(report, reportFormat, w);
+        });
+        foreach (var (path, kind) in saved)
+        {
+            OutputFile.Write(path, Force, w =>
+            {
+                if (kind == "trace") ChromeTrace.Write(profile, w);
+                else ReportWriter.Write(report, Enum.Parse<ReportFormat>(kind, ignoreCase: true), w);
+            });
+            context.Error.WriteLine($"wrote {path}");
+        }
+        return 0;
+    }
+
+    /// <summary>The files --save writes, checked before measuring so a long profile never ends in a refusal.</summary>
+    private List<(string Path, string Kind)> SavePaths(string directory)
+    {
+        string stem = $"profile-{ReportType.ToString().ToLowerInvariant()}";
+        List<(string, string)> files =
+        [
+            (Path.Combine(directory, stem + ".csv"), "csv"),
+            (Path.Combine(directory, stem + ".json"), "json"),
+            (Path.Combine(directory, stem + ".md"), "md"),
+            (Path.Combine(directory, "trace.json"), "trace"),
+        ];
+        var existing = files.Where(f => File.Exists(f.Item1)).Select(f => f.Item1).ToList();
+        if (existing.Count > 0 && !Force)
+            throw new GpuEngineException($"--save: {string.Join(", ", existing)} already exist(s); pass --force to overwrite");
+        return files;
+    }
+}

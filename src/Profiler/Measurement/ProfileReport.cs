@@ -1,0 +1,73 @@
+using GpuEngine.Ir;
+using GpuEngine.Profiling.Costs;
+using GpuEngine.Profiling.Reports;
+
+namespace GpuEngine.Profiling.Measurement;
+
+/// <summary>RASP's report types: which rows a measured profile has.</summary>
+public enum ProfileReportType
+{
+    /// <summary>One row per kernel launch, in launch order.</summary>
+    Tape,
+
+    /// <summary>One row per model layer in execution order; a fused kernel's time is shared among the layers it covers.</summary>
+    Node,
+
+    /// <summary>The model's modules (functional steps such as a residual add left out) in definition order.</summary>
+    Leaves,
+
+    /// <summary>One row: the whole model.</summary>
+    Root,
+}
+
+/// <summary>Builds a <see cref="Report"/> of a <see cref="SessionProfile"/> for one report type.</summary>
+public static class ProfileReport
+{
+    public static Report Create(SessionProfile profile, ProfileReportType type)
+    {
+        var rows = type switch
+        {
+            ProfileReportType.Tape => ProfileRows.Tape(profile),
+            ProfileReportType.Root => [ProfileRows.Root(profile)],
+            _ => ProfileRows.Layers(profile, modulesOnly: type == ProfileReportType.Leaves),
+        };
+        var session = profile.Session;
+        var report = new Report($"Profile of {session.Model.Name} ({type.ToString().ToLowerInvariant()})", ProfileRow.Columns, rowsKey: "rows")
+            .AddFact("model", session.Model.Name)
+            .AddFact("report", type.ToString().ToLowerInvariant())
+            .AddFact("device", $"{session.Backend.Name}: {session.Backend.DeviceDescription}")
+            .AddFact("input", string.Join(", ", session.InputMetadata.Select(i => i.Shape.ToString())))
+            .AddFact("precision", "fp32")
+            .AddFact("warmup", profile.Options.Warmup)
+            .AddFact("runs", profile.Options.Runs)
+            .AddFact("kernel_launches", session.Launches.Count)
+            .AddFact("end_to_end_median_ms", Round(profile.EndToEnd.MedianMs))
+            .AddFact("end_to_end_p90_ms", Round(profile.EndToEnd.P90Ms))
+            .AddFact("end_to_end_min_ms", Round(profile.EndToEnd.MinMs))
+            .AddFact("per_kernel_run_median_ms", Round(profile.PerKernelRun.MedianMs))
+            .AddFact("profiler_overhead_ms", Round(profile.OverheadMs))
+            .AddFact("session_device_bytes", session.DeviceBytes)
+            .AddFact("arena_bytes", session.Plan.ArenaBytes)
+            .AddFact("arena_lower_bound_bytes", session.Plan.LowerBoundBytes)
+            .AddFact("weights_bytes", session.Plan.WeightsBytes)
+            .AddFact("peak_activation_bytes", StepMemory.Of(session.Plan).Select(m => m.DevMaxMemAlloc).DefaultIfEmpty().Max());
+        foreach (var row in rows) report.AddRow(row.Cells());
+        report.SetTotals(ProfileRow.Totals(report.Columns, report.Rows));
+        report.Notes.AddRange(ModelSummary.Conventions);
+        report.Notes.AddRange(Conventions);
+        return report;
+    }
+
+    /// <summary>How the measured columns are made, stated under every profile.</summary>
+    public static IReadOnlyList<string> Conventions { get; } =
+    [
+        "latency: device events around each launch (CUDA events, OpenCL profiling markers; a stopwatch on the synchronous cpu backend), median/p90/min over the runs after the warm-up.",
+        "end_to_end is a separate run with no events between launches; profiler_overhead = per-kernel run - end to end (medians).",
+        "gbps = analytic mem_rw / median latency (10^9 B/s); gflops = analytic flops / median latency (10^9 FLOP/s).",
+        "node/leaves: a fused or re-parameterized kernel's time is shared among the layers it covers in proportion to their flops.",
+        "net_dev_mem = activation bytes alive when the step starts; dev_mem_alloc = bytes its output adds (0 in place); dev_max_mem_alloc = their sum (no temporaries); exact from the memory plan.",
+        "totals: sums, except net_dev_mem and dev_max_mem_alloc (the maximum) and the rates (recomputed from the totals).",
+    ];
+
+    private static double Round(double ms) => Math.Round(ms, 6);
+}

@@ -1,0 +1,84 @@
+using GpuEngine.Profiling.Costs;
+using GpuEngine.Profiling.Reports;
+
+namespace GpuEngine.Profiling.Measurement;
+
+/// <summary>
+/// One row of a measured profile before it becomes report cells: the analytic cost (null where the row has none,
+/// e.g. a second launch of the same node), the measured latency and the plan's memory columns.
+/// </summary>
+public sealed record ProfileRow(string Name, string Type, string Kernel, string Covers, string InShape, string OutShape,
+    LayerCost? Cost, LatencyStats Latency, StepMemory Memory)
+{
+    /// <summary>The profile's columns. Keys are an interface (CSV header, JSON keys): never rename; append new ones.</summary>
+    public static IReadOnlyList<ReportColumn> Columns { get; } =
+    [
+        new("name", "name", ColumnKind.Text),
+        new("type", "type", ColumnKind.Text),
+        new("kernel", "kernel", ColumnKind.Text),
+        new("covers", "covers", ColumnKind.Text),
+        new("in_shape", "in shape", ColumnKind.Text),
+        new("out_shape", "out shape", ColumnKind.Text),
+        new("params", "params"),
+        new("flops", "FLOPs"),
+        new("macc", "MACs"),
+        new("mem_r", "mem_r (B)"),
+        new("mem_w", "mem_w (B)"),
+        new("mem_rw", "mem_rw (B)"),
+        new("act_bytes_int8", "int8 act (B)"),
+        new("addsum_bytes_int32", "int32 addsum (B)"),
+        new("latency_median_ms", "median (ms)", ColumnKind.Real),
+        new("latency_p90_ms", "p90 (ms)", ColumnKind.Real),
+        new("latency_min_ms", "min (ms)", ColumnKind.Real),
+        new("gbps", "GB/s", ColumnKind.Real, 2),
+        new("gflops", "GFLOP/s", ColumnKind.Real, 2),
+        new("net_dev_mem", "net_dev_mem (B)"),
+        new("dev_mem_alloc", "dev_mem_alloc (B)"),
+        new("dev_max_mem_alloc", "dev_max_mem_alloc (B)"),
+    ];
+
+    /// <summary>Achieved bytes per second in GB/s (10^9 B/s): analytic mem_rw over the median latency.</summary>
+    public static double Rate(long amount, double milliseconds) => milliseconds > 0 ? amount / milliseconds / 1e6 : 0;
+
+    public object?[] Cells()
+    {
+        var c = Cost;
+        return
+        [
+            Name, Type, Kernel, Covers, InShape, OutShape,
+            c?.Params ?? 0L, c?.Flops ?? 0L, c?.Macc ?? 0L, c?.MemR ?? 0L, c?.MemW ?? 0L, c?.MemRw ?? 0L,
+            c?.ActBytesInt8 ?? 0L, c?.AddsumBytesInt32 ?? 0L,
+            Latency.MedianMs, Latency.P90Ms, Latency.MinMs,
+            Rate(c?.MemRw ?? 0, Latency.MedianMs), Rate(c?.Flops ?? 0, Latency.MedianMs),
+            Memory.NetDevMem, Memory.DevMemAlloc, Memory.DevMaxMemAlloc,
+        ];
+    }
+
+    /// <summary>
+    /// The totals row: additive columns sum over the rows; net_dev_mem and dev_max_mem_alloc are levels, so their
+    /// total is the maximum (the peak); GB/s and GFLOP/s are recomputed from the totals.
+    /// </summary>
+    public static object?[] Totals(IReadOnlyList<ReportColumn> columns, IReadOnlyList<object?[]> rows)
+    {
+        var totals = new object?[columns.Count];
+        int Index(string key) => columns.ToList().FindIndex(c => c.Key == key);
+        for (int i = 0; i < columns.Count; i++)
+        {
+            totals[i] = columns[i].Key switch
+            {
+                "net_dev_mem" or "dev_max_mem_alloc" => rows.Count == 0 ? 0L : rows.Max(r => Convert.ToInt64(r[i])),
+                _ when columns[i].Kind == ColumnKind.Integer => rows.Sum(r => Convert.ToInt64(r[i] ?? 0L)),
+                _ when columns[i].Kind == ColumnKind.Real => rows.Sum(r => Convert.ToDouble(r[i] ?? 0.0)),
+                _ => i == 0 ? "total" : null,
+            };
+        }
+        int median = Index("latency_median_ms");
+        double ms = median >= 0 ? (double)totals[median]! : 0;
+        foreach (var (rate, amount) in new[] { ("gbps", "mem_rw"), ("gflops", "flops") })
+        {
+            int r = Index(rate), a = Index(amount);
+            if (r >= 0 && a >= 0) totals[r] = Rate((long)totals[a]!, ms);
+        }
+        return totals;
+    }
+}

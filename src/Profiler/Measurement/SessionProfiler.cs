@@ -1,0 +1,81 @@
+using GpuEngine.Backends;
+using GpuEngine.Execution;
+using GpuEngine.Ir;
+
+namespace GpuEngine.Profiling.Measurement;
+
+/// <summary>
+/// Times a session on its device. Launches are asynchronous on OpenCL and CUDA, so a host clock around a launch
+/// measures only the queueing: every time here is the span between two events recorded in the device's queue
+/// (CUDA events, OpenCL markers with profiling; on the cpu backend, whose launches return when done, a stopwatch).
+/// Two measurements, each over <see cref="ProfileOptions.Runs"/> runs after <see cref="ProfileOptions.Warmup"/> untimed ones:
+/// end to end (one event before the first launch and one after the last, nothing in between), and per kernel
+/// (an event after every launch). The difference is what the profiler's own events cost.
+/// </summary>
+public static class SessionProfiler
+{
+    public static SessionProfile Measure(InferenceSession session, Tensor input, ProfileOptions options)
+    {
+        options.Check();
+        var backend = session.Backend;
+        var launches = session.Launches;
+        session.WriteInput(session.InputMetadata[0].Name, input);
+        for (int w = 0; w < options.Warmup; w++) RunAll(session);
+        backend.Synchronize();
+
+        var endToEnd = new double[options.Runs];
+        for (int r = 0; r < options.Runs; r++)
+        {
+            using var start = backend.RecordEvent();
+            RunAll(session);
+            using var end = backend.RecordEvent();
+            endToEnd[r] = backend.ElapsedMilliseconds(start, end);
+        }
+
+        var perKernel = new double[launches.Count][];
+        for (int i = 0; i < launches.Count; i++) perKernel[i] = new double[options.Runs];
+        var totals = new double[options.Runs];
+        var lastStarts = new double[launches.Count];
+        for (int r = 0; r < options.Runs; r++)
+        {
+            var events = new DeviceEvent[launches.Count + 1];
+            try
+            {
+                events[0] = backend.RecordEvent();
+                for (int i = 0; i < launches.Count; i++)
+                {
+                    launches[i].Run(backend);
+                    events[i + 1] = backend.RecordEvent();
+                }
+                backend.Synchronize();
+                for (int i = 0; i < launches.Count; i++)
+                {
+                    perKernel[i][r] = backend.ElapsedMilliseconds(events[i], events[i + 1]);
+                    lastStarts[i] = backend.ElapsedMilliseconds(events[0], events[i]);
+                }
+                totals[r] = backend.ElapsedMilliseconds(events[0], events[^1]);
+            }
+            finally
+            {
+                foreach (var e in events) e?.Dispose();
+            }
+        }
+
+        var kernels = launches.Select((l, i) => new KernelTiming(i, l, LatencyStats.Of(perKernel[i]), lastStarts[i], perKernel[i][^1])).ToList();
+        return new SessionProfile(session, options, LatencyStats.Of(endToEnd), LatencyStats.Of(totals), kernels);
+    }
+
+    private static void RunAll(InferenceSession session)
+    {
+        foreach (var launch in session.Launches) launch.Run(session.Backend);
+    }
+}
+
+/// <summary>What <see cref="SessionProfiler"/> measured.</summary>
+/// <param name="EndToEnd">One inference's launches with no events between them.</param>
+/// <param name="PerKernelRun">The same launches with an event after each: first event to last.</param>
+public sealed record SessionProfile(InferenceSession Session, ProfileOptions Options, LatencyStats EndToEnd, LatencyStats PerKernelRun, IReadOnlyList<KernelTiming> Kernels)
+{
+    /// <summary>How much slower the per-kernel run is (median): the cost of measuring every kernel.</summary>
+    public double OverheadMs => PerKernelRun.MedianMs - EndToEnd.MedianMs;
+}
