@@ -27,8 +27,11 @@ public sealed class ProfileVerb : ModelOptions, ICommand
     [Option("exclude", Separator = ',', HelpText = "Leave out these columns (comma-separated keys).")]
     public IEnumerable<string> Exclude { get; set; } = [];
 
-    [Option("save", HelpText = "Also write CSV, JSON, Markdown and a Chrome trace into this directory (never overwriting unless --force).")]
+    [Option("save", HelpText = "Also write CSV, JSON, Markdown, a Chrome trace (and with a roofline its SVG) into this directory (never overwriting unless --force).")]
     public string? Save { get; set; }
+
+    [Option("roofline", HelpText = "Measure the device's copy bandwidth and matmul rate (cached) and place every kernel against them.")]
+    public bool Roofline { get; set; }
 
     [Option("reparam", HelpText = "Re-parameterize train-time RepVGG blocks before running.")]
     public bool Reparameterize { get; set; }
@@ -38,19 +41,21 @@ public sealed class ProfileVerb : ModelOptions, ICommand
         if (Precision != Cli.Precision.Fp32)
             throw new GpuEngineException("--precision int8: the int8 executor is not available yet; profile fp32 for now");
         var format = Format.Trim().ToLowerInvariant();
-        bool trace = format == "trace";
-        var reportFormat = trace ? Profiling.Reports.ReportFormat.Json : ReportFormat("trace");
+        bool trace = format == "trace", svg = format == "svg";
+        var reportFormat = trace || svg ? Profiling.Reports.ReportFormat.Json : ReportFormat("trace", "svg");
         var saved = Save is null ? [] : SavePaths(Save);
 
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph);
         using var session = new InferenceSession(graph, new SessionOptions { Device = DeviceName, Reparameterize = Reparameterize });
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
+        if (Roofline || svg) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };
         var report = ProfileReport.Create(profile, ReportType).Select([.. Include], [.. Exclude]);
 
         WriteOutput(context, w =>
         {
             if (trace) ChromeTrace.Write(profile, w);
+            else if (svg) RooflineSvg.Write(profile, profile.Roofline!, w);
             else ReportWriter.Write(report, reportFormat, w);
         });
         foreach (var (path, kind) in saved)
@@ -58,6 +63,7 @@ public sealed class ProfileVerb : ModelOptions, ICommand
             OutputFile.Write(path, Force, w =>
             {
                 if (kind == "trace") ChromeTrace.Write(profile, w);
+                else if (kind == "svg") RooflineSvg.Write(profile, profile.Roofline!, w);
                 else ReportWriter.Write(report, Enum.Parse<ReportFormat>(kind, ignoreCase: true), w);
             });
             context.Error.WriteLine($"wrote {path}");
@@ -76,6 +82,7 @@ public sealed class ProfileVerb : ModelOptions, ICommand
             (Path.Combine(directory, stem + ".md"), "md"),
             (Path.Combine(directory, "trace.json"), "trace"),
         ];
+        if (Roofline || Format.Trim().Equals("svg", StringComparison.OrdinalIgnoreCase)) files.Add((Path.Combine(directory, "roofline.svg"), "svg"));
         var existing = files.Where(f => File.Exists(f.Item1)).Select(f => f.Item1).ToList();
         if (existing.Count > 0 && !Force)
             throw new GpuEngineException($"--save: {string.Join(", ", existing)} already exist(s); pass --force to overwrite");

@@ -51,8 +51,10 @@ public static class ProfileReport
             .AddFact("arena_lower_bound_bytes", session.Plan.LowerBoundBytes)
             .AddFact("weights_bytes", session.Plan.WeightsBytes)
             .AddFact("peak_activation_bytes", StepMemory.Of(session.Plan).Select(m => m.DevMaxMemAlloc).DefaultIfEmpty().Max());
-        foreach (var row in rows) report.AddRow(row.Cells());
-        report.SetTotals(ProfileRow.Totals(report.Columns, report.Rows));
+        if (profile.Roofline is { } roof)
+            report.AddFact("roofline", $"copy {roof.PeakGbps:F2} GB/s, matmul {roof.PeakGflops:F2} GFLOP/s, ridge {roof.RidgeIntensity:F2} FLOP/B");
+        foreach (var row in rows) report.AddRow(row.Cells(profile.Roofline));
+        report.SetTotals(ProfileRow.Totals(report.Columns, report.Rows, profile.Roofline));
         report.Notes.AddRange(ModelSummary.Conventions);
         report.Notes.AddRange(Conventions);
         return report;
@@ -66,7 +68,8 @@ public static class ProfileReport
         "gbps = analytic mem_rw / median latency (10^9 B/s); gflops = analytic flops / median latency (10^9 FLOP/s).",
         "node/leaves: a fused or re-parameterized kernel's time is shared among the layers it covers in proportion to their flops.",
         "net_dev_mem = activation bytes alive when the step starts; dev_mem_alloc = bytes its output adds (0 in place); dev_max_mem_alloc = their sum (no temporaries); exact from the memory plan.",
-        "totals: sums, except net_dev_mem and dev_max_mem_alloc (the maximum) and the rates (recomputed from the totals).",
+        "intensity = flops / mem_rw; roofline_pct = gflops / min(peak GFLOP/s, intensity x copy GB/s), ceilings measured on this device by the engine's ReLU (copy) and tiled matmul kernels (--roofline or --format svg).",
+        "totals: sums, except net_dev_mem and dev_max_mem_alloc (the maximum) and the rates, intensity and roofline_pct (recomputed from the totals).",
     ];
 
     private static double Round(double ms) => Math.Round(ms, 6);

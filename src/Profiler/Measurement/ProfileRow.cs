@@ -35,30 +35,46 @@ public sealed record ProfileRow(string Name, string Type, string Kernel, string 
         new("net_dev_mem", "net_dev_mem (B)"),
         new("dev_mem_alloc", "dev_mem_alloc (B)"),
         new("dev_max_mem_alloc", "dev_max_mem_alloc (B)"),
+        new("intensity", "FLOP/B", ColumnKind.Real, 2),
+        new("roofline_pct", "% of roofline", ColumnKind.Real, 1),
     ];
 
     /// <summary>Achieved bytes per second in GB/s (10^9 B/s): analytic mem_rw over the median latency.</summary>
     public static double Rate(long amount, double milliseconds) => milliseconds > 0 ? amount / milliseconds / 1e6 : 0;
 
-    public object?[] Cells()
+    /// <summary>Arithmetic intensity: analytic FLOPs per byte of analytic traffic (mem_rw).</summary>
+    public static double Intensity(long flops, long bytes) => bytes > 0 ? (double)flops / bytes : 0;
+
+    /// <summary>Achieved GFLOP/s as a percentage of what the roofline allows at this intensity; null without a roofline.</summary>
+    public static double? RooflinePercent(Roofline? roofline, double intensity, double gflops)
+    {
+        if (roofline is null) return null;
+        double attainable = roofline.Attainable(intensity);
+        return attainable > 0 ? 100 * gflops / attainable : 0;
+    }
+
+    /// <summary>The row's cells; the roofline column stays empty when no roofline was measured.</summary>
+    public object?[] Cells(Roofline? roofline)
     {
         var c = Cost;
+        double gflops = Rate(c?.Flops ?? 0, Latency.MedianMs), intensity = Intensity(c?.Flops ?? 0, c?.MemRw ?? 0);
         return
         [
             Name, Type, Kernel, Covers, InShape, OutShape,
             c?.Params ?? 0L, c?.Flops ?? 0L, c?.Macc ?? 0L, c?.MemR ?? 0L, c?.MemW ?? 0L, c?.MemRw ?? 0L,
             c?.ActBytesInt8 ?? 0L, c?.AddsumBytesInt32 ?? 0L,
             Latency.MedianMs, Latency.P90Ms, Latency.MinMs,
-            Rate(c?.MemRw ?? 0, Latency.MedianMs), Rate(c?.Flops ?? 0, Latency.MedianMs),
+            Rate(c?.MemRw ?? 0, Latency.MedianMs), gflops,
             Memory.NetDevMem, Memory.DevMemAlloc, Memory.DevMaxMemAlloc,
+            intensity, RooflinePercent(roofline, intensity, gflops),
         ];
     }
 
     /// <summary>
     /// The totals row: additive columns sum over the rows; net_dev_mem and dev_max_mem_alloc are levels, so their
-    /// total is the maximum (the peak); GB/s and GFLOP/s are recomputed from the totals.
+    /// total is the maximum (the peak); GB/s, GFLOP/s, intensity and roofline_pct are recomputed from the totals.
     /// </summary>
-    public static object?[] Totals(IReadOnlyList<ReportColumn> columns, IReadOnlyList<object?[]> rows)
+    public static object?[] Totals(IReadOnlyList<ReportColumn> columns, IReadOnlyList<object?[]> rows, Roofline? roofline)
     {
         var totals = new object?[columns.Count];
         int Index(string key) => columns.ToList().FindIndex(c => c.Key == key);
@@ -78,6 +94,13 @@ public sealed record ProfileRow(string Name, string Type, string Kernel, string 
         {
             int r = Index(rate), a = Index(amount);
             if (r >= 0 && a >= 0) totals[r] = Rate((long)totals[a]!, ms);
+        }
+        int flops = Index("flops"), bytes = Index("mem_rw"), intensity = Index("intensity"), percent = Index("roofline_pct");
+        if (flops >= 0 && bytes >= 0)
+        {
+            double i = Intensity((long)totals[flops]!, (long)totals[bytes]!);
+            if (intensity >= 0) totals[intensity] = i;
+            if (percent >= 0) totals[percent] = RooflinePercent(roofline, i, Rate((long)totals[flops]!, ms));
         }
         return totals;
     }

@@ -76,6 +76,9 @@ public static class SessionProfiler
 /// <param name="PerKernelRun">The same launches with an event after each: first event to last.</param>
 public sealed record SessionProfile(InferenceSession Session, ProfileOptions Options, LatencyStats EndToEnd, LatencyStats PerKernelRun, IReadOnlyList<KernelTiming> Kernels)
 {
+    /// <summary>The device's ceilings when asked for (<see cref="Measurement.Roofline.For"/>); null otherwise.</summary>
+    public Roofline? Roofline { get; init; }
+
     /// <summary>How much slower the per-kernel run is (median): the cost of measuring every kernel.</summary>
     public double OverheadMs => PerKernelRun.MedianMs - EndToEnd.MedianMs;
 }

@@ -26,7 +26,7 @@ public sealed class SmallProfile : IDisposable
 
 public class MeasuredProfileTests(SmallProfile small) : IClassFixture<SmallProfile>
 {
-    private static readonly string[] Levels = ["net_dev_mem", "dev_max_mem_alloc", "gbps", "gflops"];
+    private static readonly string[] Levels = ["net_dev_mem", "dev_max_mem_alloc", "gbps", "gflops", "intensity", "roofline_pct"];
 
     [Theory]
     [InlineData(ProfileReportType.Tape)]
