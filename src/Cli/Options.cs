@@ -57,7 +57,8 @@ public abstract class OutputOptions
 /// <summary>The options every model verb shares; they mean the same everywhere.</summary>
 public abstract class ModelOptions : OutputOptions
 {
-    [Option('m', "model", Required = true, HelpText = "A zoo name ('gpuengine models') or a model file.")]
+    // Not Required for the parser: 'profile --zoo' runs without one; LoadGraph insists for every other use.
+    [Option('m', "model", HelpText = "Required. A zoo name ('gpuengine models') or a model file.")]
     public string Model { get; set; } = "";
 
     [Option("input", HelpText = "Input shape like 1x3x224x224 (random data from --seed), or an .npy file.")]
@@ -107,7 +108,12 @@ public abstract class ModelOptions : OutputOptions
     }
 
     /// <summary>The model as a shape-inferred graph.</summary>
-    public Graph LoadGraph() => ModelLoader.Load(Model, InputShape(), Classes);
+    public Graph LoadGraph()
+    {
+        if (string.IsNullOrWhiteSpace(Model))
+            throw new GpuEngineException("--model is required: a zoo name ('gpuengine models') or a model file");
+        return ModelLoader.Load(Model, InputShape(), Classes);
+    }
 
     /// <summary>The model with weights: from --weights, from the model file, or random from --seed.</summary>
     public Graph LoadGraphWithWeights()

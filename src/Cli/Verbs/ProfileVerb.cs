@@ -1,5 +1,6 @@
 using CommandLine;
 using GpuEngine.Execution;
+using GpuEngine.Ir;
 using GpuEngine.Profiling.Measurement;
 using GpuEngine.Profiling.Reports;
 
@@ -33,6 +34,9 @@ public sealed class ProfileVerb : ModelOptions, ICommand
     [Option("roofline", HelpText = "Measure the device's copy bandwidth and matmul rate (cached) and place every kernel against them.")]
     public bool Roofline { get; set; }
 
+    [Option("zoo", HelpText = "Overview of the zoo: params, FLOPs, end-to-end latency and GFLOP/s per model (--model NAME,NAME picks some).")]
+    public bool Zoo { get; set; }
+
     [Option("reparam", HelpText = "Re-parameterize train-time RepVGG blocks before running.")]
     public bool Reparameterize { get; set; }
 
@@ -43,6 +47,7 @@ public sealed class ProfileVerb : ModelOptions, ICommand
         var format = Format.Trim().ToLowerInvariant();
         bool trace = format == "trace", svg = format == "svg";
         var reportFormat = trace || svg ? Profiling.Reports.ReportFormat.Json : ReportFormat("trace", "svg");
+        if (Zoo) return ExecuteZoo(context);
         var saved = Save is null ? [] : SavePaths(Save);
 
         var graph = LoadGraphWithWeights();
@@ -68,6 +73,20 @@ public sealed class ProfileVerb : ModelOptions, ICommand
             });
             context.Error.WriteLine($"wrote {path}");
         }
+        return 0;
+    }
+
+    private int ExecuteZoo(CommandContext context)
+    {
+        var format = ReportFormat();
+        var names = Model.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var models = names.Length == 0
+            ? [.. GpuEngine.Zoo.ModelZoo.All]
+            : names.Select(n => GpuEngine.Zoo.ModelZoo.Find(n) ?? throw new GpuEngineException($"--zoo: '{n}' is not a zoo model (see 'gpuengine models')")).ToList();
+        TensorShape? shape = Input is null ? null : TensorShape.Parse(Input);
+        var report = ZooOverview.Create(models, DeviceName, shape, Batch, new ProfileOptions(Warmup, Runs), Seed, context.Error)
+            .Select([.. Include], [.. Exclude]);
+        WriteOutput(context, w => ReportWriter.Write(report, format, w));
         return 0;
     }
 

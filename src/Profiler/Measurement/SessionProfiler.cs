@@ -23,14 +23,7 @@ public static class SessionProfiler
         for (int w = 0; w < options.Warmup; w++) RunAll(session);
         backend.Synchronize();
 
-        var endToEnd = new double[options.Runs];
-        for (int r = 0; r < options.Runs; r++)
-        {
-            using var start = backend.RecordEvent();
-            RunAll(session);
-            using var end = backend.RecordEvent();
-            endToEnd[r] = backend.ElapsedMilliseconds(start, end);
-        }
+        var endToEnd = EndToEnd(session, options.Runs);
 
         var perKernel = new double[launches.Count][];
         for (int i = 0; i < launches.Count; i++) perKernel[i] = new double[options.Runs];
@@ -62,7 +55,31 @@ public static class SessionProfiler
         }
 
         var kernels = launches.Select((l, i) => new KernelTiming(i, l, LatencyStats.Of(perKernel[i]), lastStarts[i], perKernel[i][^1])).ToList();
-        return new SessionProfile(session, options, LatencyStats.Of(endToEnd), LatencyStats.Of(totals), kernels);
+        return new SessionProfile(session, options, endToEnd, LatencyStats.Of(totals), kernels);
+    }
+
+    /// <summary>Only the end-to-end measurement (the zoo overview): warm-up, then one event pair around each run's launches.</summary>
+    public static LatencyStats MeasureEndToEnd(InferenceSession session, Tensor input, ProfileOptions options)
+    {
+        options.Check();
+        session.WriteInput(session.InputMetadata[0].Name, input);
+        for (int w = 0; w < options.Warmup; w++) RunAll(session);
+        session.Backend.Synchronize();
+        return EndToEnd(session, options.Runs);
+    }
+
+    private static LatencyStats EndToEnd(InferenceSession session, int runs)
+    {
+        var backend = session.Backend;
+        var times = new double[runs];
+        for (int r = 0; r < runs; r++)
+        {
+            using var start = backend.RecordEvent();
+            RunAll(session);
+            using var end = backend.RecordEvent();
+            times[r] = backend.ElapsedMilliseconds(start, end);
+        }
+        return LatencyStats.Of(times);
     }
 
     private static void RunAll(InferenceSession session)

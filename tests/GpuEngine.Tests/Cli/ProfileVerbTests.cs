@@ -66,4 +66,23 @@ public class ProfileVerbTests
         Assert.Contains("int8", error);
         Assert.Single(error.Trim().Split('\n'));
     }
+
+    [Fact]
+    public void ZooOverviewHasOneRowPerModel()
+    {
+        var (exit, output, error) = Gpuengine.Run("profile", "--zoo", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--warmup", "0", "--runs", "1", "--format", "json");
+        Assert.True(exit == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var model = Assert.Single(doc.RootElement.GetProperty("models").EnumerateArray());
+        Assert.Equal("repvgg-n1", model.GetProperty("name").GetString());
+        Assert.True(model.GetProperty("gflops").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void ModelIsStillRequiredWithoutZoo()
+    {
+        var (exit, _, error) = Gpuengine.Run("profile", "--device", "cpu");
+        Assert.Equal(1, exit);
+        Assert.Contains("--model is required", error);
+    }
 }
