@@ -54,6 +54,7 @@ public sealed class ProfileVerb : ModelOptions, ICommand
         var input = InputTensor(graph);
         using var session = new InferenceSession(graph, new SessionOptions { Device = DeviceName, Reparameterize = Reparameterize });
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
+        profile = profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
         if (Roofline || svg) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };
         var report = ProfileReport.Create(profile, ReportType).Select([.. Include], [.. Exclude]);
 

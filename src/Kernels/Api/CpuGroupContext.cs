@@ -41,7 +41,7 @@ public sealed class CpuGroupContext
         {
             while (_shared.Count <= slot) _shared.Add([]);
             if (_shared[slot].Length < bytes) _shared[slot] = new byte[bytes];
-            return new View<T>(_shared[slot], 0, length);
+            return new View<T>(_shared[slot], length, groupShared: true);
         }
     }
 

@@ -13,6 +13,7 @@ public readonly struct View<T> where T : unmanaged
 {
     private readonly Array? _array;
     private readonly nint _byteOffset;
+    private readonly bool _groupShared;
 
     /// <summary>Views <paramref name="length"/> elements starting <paramref name="byteOffset"/> bytes into any unmanaged array.</summary>
     public View(Array array, long byteOffset, int length)
@@ -25,6 +26,12 @@ public readonly struct View<T> where T : unmanaged
         _byteOffset = (nint)byteOffset;
         Length = length;
     }
+
+    /// <summary>A view of group shared memory: its accesses never reach device memory, so they are not counted.</summary>
+    internal View(Array array, int length, bool groupShared) : this(array, 0, length) => _groupShared = groupShared;
+
+    /// <summary>Fresh group shared memory for the CPU path of a barrier kernel (emitted by the generator); not counted.</summary>
+    public static View<T> GroupShared(int length) => new(new T[length], length, groupShared: true);
 
     /// <summary>A view over a whole typed array (handy in tests).</summary>
     public View(T[] array) : this(array, 0, array.Length) { }
@@ -39,6 +46,7 @@ public readonly struct View<T> where T : unmanaged
         get
         {
             if ((uint)index >= (uint)Length) ThrowIndex(index, Length);
+            if (!_groupShared) AccessCounter.Count(Unsafe.SizeOf<T>());
             ref byte start = ref Unsafe.AddByteOffset(ref MemoryMarshal.GetArrayDataReference(_array!), _byteOffset);
             return ref Unsafe.Add(ref Unsafe.As<byte, T>(ref start), index);
         }

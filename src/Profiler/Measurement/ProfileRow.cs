@@ -10,6 +10,9 @@ namespace GpuEngine.Profiling.Measurement;
 public sealed record ProfileRow(string Name, string Type, string Kernel, string Covers, string InShape, string OutShape,
     LayerCost? Cost, LatencyStats Latency, StepMemory Memory)
 {
+    /// <summary>Bytes the row's kernels really moved (counting run); null where not counted.</summary>
+    public double? MeasuredBytes { get; init; }
+
     /// <summary>The profile's columns. Keys are an interface (CSV header, JSON keys): never rename; append new ones.</summary>
     public static IReadOnlyList<ReportColumn> Columns { get; } =
     [
@@ -37,10 +40,15 @@ public sealed record ProfileRow(string Name, string Type, string Kernel, string 
         new("dev_max_mem_alloc", "dev_max_mem_alloc (B)"),
         new("intensity", "FLOP/B", ColumnKind.Real, 2),
         new("roofline_pct", "% of roofline", ColumnKind.Real, 1),
+        new("measured_bytes", "measured (B)"),
+        new("traffic_ratio", "measured / mem_rw", ColumnKind.Real, 2),
     ];
 
     /// <summary>Achieved bytes per second in GB/s (10^9 B/s): analytic mem_rw over the median latency.</summary>
     public static double Rate(long amount, double milliseconds) => milliseconds > 0 ? amount / milliseconds / 1e6 : 0;
+
+    /// <summary>Measured over analytic bytes; null when nothing was counted or the row has no analytic bytes.</summary>
+    public static double? Ratio(double? measured, long analytic) => measured is double m && analytic > 0 ? m / analytic : null;
 
     /// <summary>Arithmetic intensity: analytic FLOPs per byte of analytic traffic (mem_rw).</summary>
     public static double Intensity(long flops, long bytes) => bytes > 0 ? (double)flops / bytes : 0;
@@ -67,6 +75,7 @@ public sealed record ProfileRow(string Name, string Type, string Kernel, string 
             Rate(c?.MemRw ?? 0, Latency.MedianMs), gflops,
             Memory.NetDevMem, Memory.DevMemAlloc, Memory.DevMaxMemAlloc,
             intensity, RooflinePercent(roofline, intensity, gflops),
+            MeasuredBytes is double m ? (long)Math.Round(m) : null, Ratio(MeasuredBytes, c?.MemRw ?? 0),
         ];
     }
 
@@ -83,6 +92,8 @@ public sealed record ProfileRow(string Name, string Type, string Kernel, string 
             totals[i] = columns[i].Key switch
             {
                 "net_dev_mem" or "dev_max_mem_alloc" => rows.Count == 0 ? 0L : rows.Max(r => Convert.ToInt64(r[i])),
+                "measured_bytes" => rows.All(r => r[i] is null) ? null : rows.Sum(r => Convert.ToInt64(r[i] ?? 0L)),
+                "traffic_ratio" => null,
                 _ when columns[i].Kind == ColumnKind.Integer => rows.Sum(r => Convert.ToInt64(r[i] ?? 0L)),
                 _ when columns[i].Kind == ColumnKind.Real => rows.Sum(r => Convert.ToDouble(r[i] ?? 0.0)),
                 _ => i == 0 ? "total" : null,
@@ -102,6 +113,9 @@ public sealed record ProfileRow(string Name, string Type, string Kernel, string 
             if (intensity >= 0) totals[intensity] = i;
             if (percent >= 0) totals[percent] = RooflinePercent(roofline, i, Rate((long)totals[flops]!, ms));
         }
+        int measured = Index("measured_bytes"), ratio = Index("traffic_ratio");
+        if (measured >= 0 && ratio >= 0 && bytes >= 0 && totals[measured] is long total)
+            totals[ratio] = Ratio(total, (long)totals[bytes]!);
         return totals;
     }
 }

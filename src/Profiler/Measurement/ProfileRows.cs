@@ -17,7 +17,10 @@ internal static class ProfileRows
             var node = k.Launch.Node;
             var cost = seen.Add(node.Name) ? CostModel.Layer(graph, node) : null;
             return new ProfileRow(node.Name, node.Op.TypeName, k.Launch.Kernel.Name, string.Join('+', node.Layers),
-                graph.InputShape(node).ToString(), graph.OutputShape(node).ToString(), cost, k.Latency, memory[node.Name]);
+                graph.InputShape(node).ToString(), graph.OutputShape(node).ToString(), cost, k.Latency, memory[node.Name])
+            {
+                MeasuredBytes = profile.MeasuredBytes?[k.Index],
+            };
         })];
     }
 
@@ -29,10 +32,12 @@ internal static class ProfileRows
         var costs = model.Nodes.ToDictionary(n => n.Name, n => CostModel.Layer(model, n));
         var latency = new Dictionary<string, LatencyStats>();
         var kernels = new Dictionary<string, List<string>>();
+        var measured = new Dictionary<string, double>();
         foreach (var k in profile.Kernels)
         {
             foreach (var (layer, share) in Shares(k.Launch.Node, costs))
             {
+                if (profile.MeasuredBytes is { } counted) measured[layer] = measured.GetValueOrDefault(layer) + share * counted[k.Index];
                 latency[layer] = latency.GetValueOrDefault(layer, LatencyStats.Zero).Plus(k.Latency.Scale(share));
                 if (!kernels.TryGetValue(layer, out var names)) kernels[layer] = names = [];
                 if (!names.Contains(k.Launch.Kernel.Name)) names.Add(k.Launch.Kernel.Name);
@@ -53,7 +58,10 @@ internal static class ProfileRows
             var c = costs[n.Name];
             return new ProfileRow(n.Name, n.Op.TypeName, string.Join('+', kernels.GetValueOrDefault(n.Name, [])), n.Name,
                 c.InShape.ToString(), c.OutShape.ToString(), c, latency.GetValueOrDefault(n.Name, LatencyStats.Zero),
-                memory.GetValueOrDefault(n.Name));
+                memory.GetValueOrDefault(n.Name))
+            {
+                MeasuredBytes = profile.MeasuredBytes is null ? null : measured.GetValueOrDefault(n.Name),
+            };
         })];
     }
 
@@ -71,7 +79,10 @@ internal static class ProfileRows
         var memory = new StepMemory(steps.Select(s => s.NetDevMem).DefaultIfEmpty().Max(), steps.Sum(s => s.DevMemAlloc),
             steps.Select(s => s.DevMaxMemAlloc).DefaultIfEmpty().Max());
         return new ProfileRow(model.Name, "Model", $"{profile.Kernels.Count} launches", "", total.InShape.ToString(), total.OutShape.ToString(),
-            total, latency, memory);
+            total, latency, memory)
+        {
+            MeasuredBytes = profile.MeasuredBytes?.Sum(),
+        };
     }
 
     /// <summary>Each covered layer's share of a kernel's time: by flops, equal where the layers have none.</summary>

@@ -96,6 +96,9 @@ public sealed record SessionProfile(InferenceSession Session, ProfileOptions Opt
     /// <summary>The device's ceilings when asked for (<see cref="Measurement.Roofline.For"/>); null otherwise.</summary>
     public Roofline? Roofline { get; init; }
 
+    /// <summary>Bytes each launch really moved (<see cref="MeasuredTraffic"/>), in launch order; null where not counted.</summary>
+    public IReadOnlyList<long>? MeasuredBytes { get; init; }
+
     /// <summary>How much slower the per-kernel run is (median): the cost of measuring every kernel.</summary>
     public double OverheadMs => PerKernelRun.MedianMs - EndToEnd.MedianMs;
 }

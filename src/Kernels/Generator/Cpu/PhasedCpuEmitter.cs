@@ -63,7 +63,7 @@ namespace GpuEngine.Kernels.Generator.Cpu
                     Flush(phase, indent);
                     var v = local.Declaration.Variables[0];
                     _uniform.Add(_model.GetDeclaredSymbol(v)!);
-                    Line(indent, "global::GpuEngine.Kernels.View<" + element + "> " + v.Identifier.Text + " = new(new " + element + "[" + length + "]);");
+                    Line(indent, "global::GpuEngine.Kernels.View<" + element + "> " + v.Identifier.Text + " = global::GpuEngine.Kernels.View<" + element + ">.GroupShared(" + length + ");");
                 }
                 else if (statement is ForStatementSyntax loop && ContainsBarrier(loop))
                 {
