@@ -7,7 +7,7 @@ namespace GpuEngine.Kernels.Ops;
 /// </summary>
 public static class Int8GlobalAvgPoolKernels
 {
-    public const int Threads = 256;
+    public const int Threads = 64;
 
     /// <summary>
     /// output[plane] = clamp(MultiplyByQuantizedMultiplier(Σ input[plane·pixels ..+pixels) − pixels·inputZeroPoint)
