@@ -2,8 +2,15 @@ using BenchmarkDotNet.Running;
 
 namespace GpuEngine.Bench;
 
-/// <summary>Entry point: <c>dotnet run -c Release --project bench/GpuEngine.Bench -- --filter '*'</c>.</summary>
+/// <summary>
+/// Entry point: <c>dotnet run -c Release --project bench/GpuEngine.Bench -- --filter '*'</c> (BenchmarkDotNet), or
+/// <c>-- kernels cpu opencl</c> for device-timed kernels (<see cref="KernelTimings"/>).
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "kernels") KernelTimings.Run(args[1..], repeats: 3);
+        else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

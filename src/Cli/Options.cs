@@ -5,13 +5,6 @@ using GpuEngine.Profiling.Reports;
 
 namespace GpuEngine.Cli;
 
-/// <summary>Numeric precision of a run: float32 everywhere, or int8 activations and weights with int32 accumulators.</summary>
-public enum Precision
-{
-    Fp32,
-    Int8,
-}
-
 /// <summary>Which backend runs the kernels; auto = cuda, else opencl, else cpu.</summary>
 public enum DeviceKind
 {
@@ -73,8 +66,8 @@ public abstract class ModelOptions : OutputOptions
     [Option("seed", Default = 0, HelpText = "Seed for random inputs and random weights.")]
     public int Seed { get; set; }
 
-    [Option("precision", Default = Precision.Fp32, HelpText = "fp32 or int8.")]
-    public Precision Precision { get; set; }
+    [Option("precision", Default = Planning.Precision.Fp32, HelpText = "fp32 or int8.")]
+    public Planning.Precision Precision { get; set; }
 
     [Option("device", Default = DeviceKind.Auto, HelpText = "auto, cpu, opencl or cuda.")]
     public DeviceKind Device { get; set; }

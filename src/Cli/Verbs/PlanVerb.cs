@@ -33,13 +33,13 @@ public sealed class PlanVerb : ModelOptions, ICommand
         var rows = Rows.Trim().ToLowerInvariant();
         if (rows is not ("all" or "tensors" or "steps" or "weights"))
             throw new GpuEngineException($"--rows '{Rows}' is not one of tensors, steps, weights, all");
-        if (Precision == Cli.Precision.Fp32 && Mode == Int8Mode.Addsum)
+        if (Precision == Planning.Precision.Fp32 && Mode == Int8Mode.Addsum)
             throw new GpuEngineException("--mode addsum needs --precision int8");
         var graph = LoadGraph();
         if (Fuse) graph = ActivationFusion.Apply(BatchNormFolding.Apply(RepVggReparameterization.Apply(graph)));
         var plan = MemoryPlanner.Plan(graph, new PlanOptions
         {
-            Precision = Precision == Cli.Precision.Int8 ? Planning.Precision.Int8 : Planning.Precision.Fp32,
+            Precision = Precision,
             Mode = Mode,
             Alignment = Alignment,
         });

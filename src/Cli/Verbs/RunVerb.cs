@@ -22,7 +22,7 @@ public sealed class RunVerb : ModelOptions, ICommand
 
     public int Execute(CommandContext context)
     {
-        if (Precision != Cli.Precision.Fp32)
+        if (Precision != Planning.Precision.Fp32)
             throw new GpuEngineException("--precision int8: run the model through 'gpuengine quantize' first (int8 execution is not available yet)");
         if (Runs < 0) throw new GpuEngineException($"--runs must not be negative, got {Runs}");
         var graph = LoadGraphWithWeights();

@@ -11,7 +11,7 @@ namespace GpuEngine.Tests.Execution;
 public class InferenceSessionTests
 {
     /// <summary>Backends a whole model runs on here (cpu-threads is the same backend, slower: left out).</summary>
-    public static TheoryData<string> Devices() => new(TestBackends.Names().Where(n => n != "cpu-threads"));
+    public static TheoryData<string> Devices() => InferenceSessionDevices.Names();
 
     /// <summary>Whole models, small inputs: the engine on every backend against the float64 reference interpreter.</summary>
     public static TheoryData<string, string> ModelsOnDevices()
@@ -34,6 +34,26 @@ public class InferenceSessionTests
         var actual = session.Run(input).Floats;
         var expected = ReferenceInterpreter.Output(graph, [.. input.Floats.Select(v => (double)v)]);
         AssertClose(expected, actual, 1e-4, $"{model} on {device}");
+    }
+
+    /// <summary>Issue 3: cpu and every other backend here give the same whole-model outputs within 1e-4 relative.</summary>
+    [Theory]
+    [InlineData("repvgg-a0")]
+    [InlineData("mobilenet_v2")]
+    [InlineData("vgg11")]
+    public void BackendsAgreeWithTheCpuBackendOnWholeModels(string model)
+    {
+        var shape = new TensorShape(1, 3, 32, 32);
+        var graph = WeightInitializer.Initialize(ModelZoo.Create(model, shape, 10), 8);
+        var input = RandomInput.Uniform(shape, 8);
+        using var cpu = new InferenceSession(graph, new SessionOptions { Device = "cpu" });
+        var expected = cpu.Run(input).Floats;
+        foreach (var device in TestBackends.Names().Where(n => n is not ("cpu" or "cpu-threads")))
+        {
+            using var other = new InferenceSession(graph, new SessionOptions { Device = device });
+            double error = GpuEngine.Diagnostics.DeviceCheck.RelativeError(expected, other.Run(input).Floats);
+            Assert.True(error <= 1e-4, $"{model}: {device} differs from cpu by {error:E2}");
+        }
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public class CorruptionFuzzTests
                     data[at] ^= (byte)rng.Next(1, 256);
                 }
             }
-            long before = GC.GetTotalAllocatedBytes();
+            long before = GC.GetAllocatedBytesForCurrentThread();
             try
             {
                 load(data);
@@ -78,7 +78,7 @@ public class CorruptionFuzzTests
             {
                 Assert.Fail($"case {i} (seed {seed}): {e.GetType().Name}: {e.Message}");
             }
-            long allocated = GC.GetTotalAllocatedBytes() - before;
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.True(allocated < 64L * original.Length + (64 << 20), $"case {i} (seed {seed}) allocated {allocated} bytes for a {data.Length}-byte file");
         }
         Assert.True(errors > Cases / 2, $"only {errors} of {Cases} corruptions were detected");

@@ -1,0 +1,156 @@
+namespace GpuEngine.Kernels.Ops;
+
+/// <summary>
+/// Int8 2-D convolution, NCHW, as the implicit GEMM of <see cref="Conv2dKernels"/> with int8 operands: tiles of
+/// 64 output channels × 64 output pixels, k staged in shared memory as packed groups of four int8 (one int), and
+/// each of 16 × 16 work items keeps a 4 × 4 block of int32 accumulators fed by dp4a (<see cref="Int8Math.Dot4"/>).
+/// Weights symmetric per output channel (zero point 0), bias int32 at scale input_scale · weight_scale[c].
+/// </summary>
+public static class Int8Conv2dKernels
+{
+    public const int TileM = 64;
+    public const int TileN = 64;
+
+    /// <summary>k values per step: 4 packed ints of 4 int8 per row, so 256 items stage each tile with one load each.</summary>
+    public const int TileK = 16;
+
+    public const int Threads = 16;
+
+    /// <summary>
+    /// Grid: group size (16, 16), group count (ceil(batch·outH·outW / 64), ceil((cout / groups) / 64), groups).
+    /// Views: input int8 [batch, cin, height, width]; weight int8 [cout, cin / groups, kh, kw]; bias int32 [cout]
+    /// (read when <paramref name="hasBias"/> ≠ 0); multiplier, shift int32 [cout] (see <see cref="RequantizeKernels"/>);
+    /// output int8 [batch, cout, outH, outW] (mode Fused) or accumulator int32, same layout (AddSum modes); the view a
+    /// mode does not use may be any small view. <paramref name="inputZeroPoint"/> is the padding value (0 for
+    /// symmetric activations; otherwise the caller folds −zp·Σw into the bias, and padding must still read as zp).
+    /// </summary>
+    [Kernel]
+    public static void Int8Conv2d(WorkItem item, View<sbyte> input, View<sbyte> weight, View<int> bias, View<int> multiplier,
+        View<int> shift, View<sbyte> output, View<int> accumulator,
+        int batch, int cin, int height, int width, int cout, int kh, int kw, int strideH, int strideW, int padH, int padW,
+        int dilationH, int dilationW, int groups, int outH, int outW, int hasBias, int inputZeroPoint, int outputZeroPoint,
+        int clampMin, int clampMax, [Specialize] int mode)
+    {
+        var tileW = Group.Shared<int>(TileK / 4 * TileM);
+        var tileX = Group.Shared<int>(TileK / 4 * TileN);
+        int tx = item.LocalX;
+        int ty = item.LocalY;
+        int linear = ty * Threads + tx;
+        int g = item.GroupZ;
+        int rowsPerGroup = cout / groups;
+        int cinPerGroup = cin / groups;
+        int depth = cinPerGroup * kh * kw;
+        int pixels = outH * outW;
+        int columns = batch * pixels;
+        int m0 = item.GroupY * TileM;
+        int n0 = item.GroupX * TileN;
+        // Item `linear` stages packed row linear / 64 (k offset 4·that) of weight row and input column linear % 64.
+        int stageK = linear / TileM * 4;
+        int stageM = m0 + linear % TileM;
+        int stageCol = n0 + linear % TileN;
+
+        int c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        int c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (int k0 = 0; k0 < depth; k0 += TileK)
+        {
+            tileW[linear] = stageM < rowsPerGroup ? LoadWeight4(weight, (g * rowsPerGroup + stageM) * depth, k0 + stageK, depth) : 0;
+            tileX[linear] = Gather4(input, k0 + stageK, stageCol, depth, columns, cinPerGroup * g, cin, height, width, kh, kw,
+                strideH, strideW, padH, padW, dilationH, dilationW, outW, pixels, inputZeroPoint);
+            Group.Barrier();
+            for (int kk = 0; kk < TileK / 4; kk++)
+            {
+                int wRow = kk * TileM + ty;
+                int xRow = kk * TileN + tx;
+                int w0 = tileW[wRow], w1 = tileW[wRow + 16], w2 = tileW[wRow + 32], w3 = tileW[wRow + 48];
+                int x0 = tileX[xRow], x1 = tileX[xRow + 16], x2 = tileX[xRow + 32], x3 = tileX[xRow + 48];
+                c00 = Int8Math.Dot4(w0, x0, c00); c01 = Int8Math.Dot4(w0, x1, c01); c02 = Int8Math.Dot4(w0, x2, c02); c03 = Int8Math.Dot4(w0, x3, c03);
+                c10 = Int8Math.Dot4(w1, x0, c10); c11 = Int8Math.Dot4(w1, x1, c11); c12 = Int8Math.Dot4(w1, x2, c12); c13 = Int8Math.Dot4(w1, x3, c13);
+                c20 = Int8Math.Dot4(w2, x0, c20); c21 = Int8Math.Dot4(w2, x1, c21); c22 = Int8Math.Dot4(w2, x2, c22); c23 = Int8Math.Dot4(w2, x3, c23);
+                c30 = Int8Math.Dot4(w3, x0, c30); c31 = Int8Math.Dot4(w3, x1, c31); c32 = Int8Math.Dot4(w3, x2, c32); c33 = Int8Math.Dot4(w3, x3, c33);
+            }
+            Group.Barrier();
+        }
+
+        int row = m0 + ty;
+        int col = n0 + tx;
+        int cb = g * rowsPerGroup;
+        StoreRow(output, accumulator, bias, multiplier, shift, c00, c01, c02, c03, row, col, rowsPerGroup, cb, columns, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
+        StoreRow(output, accumulator, bias, multiplier, shift, c10, c11, c12, c13, row + 16, col, rowsPerGroup, cb, columns, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
+        StoreRow(output, accumulator, bias, multiplier, shift, c20, c21, c22, c23, row + 32, col, rowsPerGroup, cb, columns, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
+        StoreRow(output, accumulator, bias, multiplier, shift, c30, c31, c32, c33, row + 48, col, rowsPerGroup, cb, columns, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
+    }
+
+    /// <summary>Weights k .. k+3 of the row starting at <paramref name="rowBase"/>, packed; zeros past the row (depth need not be a multiple of 4).</summary>
+    [KernelHelper]
+    public static int LoadWeight4(View<sbyte> weight, int rowBase, int k, int depth)
+    {
+        if (k + 3 < depth) return Int8Math.Load4(weight, rowBase + k);
+        int a = k < depth ? weight[rowBase + k] : 0;
+        int b = k + 1 < depth ? weight[rowBase + k + 1] : 0;
+        int c = k + 2 < depth ? weight[rowBase + k + 2] : 0;
+        return Pack4(a, b, c, 0);
+    }
+
+    /// <summary>Four int8 (as ints) packed little-endian, as <see cref="Int8Math.Load4"/> would read them.</summary>
+    [KernelHelper]
+    public static int Pack4(int a, int b, int c, int d) =>
+        (int)((uint)(a & 255) | (uint)(b & 255) << 8 | (uint)(c & 255) << 16 | (uint)(d & 255) << 24);
+
+    /// <summary>Im2col elements k .. k+3 of one column, packed (each as <see cref="Gather"/>).</summary>
+    [KernelHelper]
+    public static int Gather4(View<sbyte> input, int k, int column, int depth, int columns, int channelBase, int cin, int height, int width,
+        int kh, int kw, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int outW, int pixels, int zeroPoint)
+    {
+        if (column >= columns) return 0;
+        return Pack4(
+            Gather(input, k, column, depth, channelBase, cin, height, width, kh, kw, strideH, strideW, padH, padW, dilationH, dilationW, outW, pixels, zeroPoint),
+            Gather(input, k + 1, column, depth, channelBase, cin, height, width, kh, kw, strideH, strideW, padH, padW, dilationH, dilationW, outW, pixels, zeroPoint),
+            Gather(input, k + 2, column, depth, channelBase, cin, height, width, kh, kw, strideH, strideW, padH, padW, dilationH, dilationW, outW, pixels, zeroPoint),
+            Gather(input, k + 3, column, depth, channelBase, cin, height, width, kh, kw, strideH, strideW, padH, padW, dilationH, dilationW, outW, pixels, zeroPoint));
+    }
+
+    /// <summary>Im2col element (k, column): the input, the zero point in the padding, 0 past the depth (its weight is 0 too).</summary>
+    [KernelHelper]
+    public static int Gather(View<sbyte> input, int k, int column, int depth, int channelBase, int cin, int height, int width,
+        int kh, int kw, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int outW, int pixels, int zeroPoint)
+    {
+        if (k >= depth) return 0;
+        int ci = k / (kh * kw);
+        int r = k % (kh * kw);
+        int b = column / pixels;
+        int p = column % pixels;
+        int iy = p / outW * strideH - padH + r / kw * dilationH;
+        int ix = p % outW * strideW - padW + r % kw * dilationW;
+        if (iy < 0 || iy >= height || ix < 0 || ix >= width) return zeroPoint;
+        return input[((b * cin + channelBase + ci) * height + iy) * width + ix];
+    }
+
+    /// <summary>Stores four accumulators of one output channel (columns col, +16, +32, +48) as the mode says.</summary>
+    [KernelHelper]
+    public static void StoreRow(View<sbyte> output, View<int> accumulator, View<int> bias, View<int> multiplier, View<int> shift,
+        int v0, int v1, int v2, int v3, int row, int col, int rowsPerGroup, int channelBase, int columns, int cout, int pixels,
+        int hasBias, int zeroPoint, int clampMin, int clampMax, int mode)
+    {
+        if (row >= rowsPerGroup) return;
+        int channel = channelBase + row;
+        int b = hasBias != 0 ? bias[channel] : 0;
+        int m = mode == RequantizeKernels.Fused ? multiplier[channel] : 0;
+        int s = mode == RequantizeKernels.Fused ? shift[channel] : 0;
+        Store(output, accumulator, v0 + b, channel, col, columns, cout, pixels, m, s, zeroPoint, clampMin, clampMax, mode);
+        Store(output, accumulator, v1 + b, channel, col + 16, columns, cout, pixels, m, s, zeroPoint, clampMin, clampMax, mode);
+        Store(output, accumulator, v2 + b, channel, col + 32, columns, cout, pixels, m, s, zeroPoint, clampMin, clampMax, mode);
+        Store(output, accumulator, v3 + b, channel, col + 48, columns, cout, pixels, m, s, zeroPoint, clampMin, clampMax, mode);
+    }
+
+    /// <summary>One output at GEMM column col = batch·pixels + pixel: requantized int8, or the int32 sum written or added.</summary>
+    [KernelHelper]
+    public static void Store(View<sbyte> output, View<int> accumulator, int acc, int channel, int col, int columns, int cout, int pixels,
+        int multiplier, int shift, int zeroPoint, int clampMin, int clampMax, int mode)
+    {
+        if (col >= columns) return;
+        int index = (col / pixels * cout + channel) * pixels + col % pixels;
+        if (mode == RequantizeKernels.Fused) output[index] = RequantizeKernels.Requant(acc, multiplier, shift, zeroPoint, clampMin, clampMax);
+        else if (mode == RequantizeKernels.AddSumWrite) accumulator[index] = acc;
+        else accumulator[index] += acc;
+    }
+}

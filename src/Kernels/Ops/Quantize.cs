@@ -1,0 +1,31 @@
+namespace GpuEngine.Kernels.Ops;
+
+/// <summary>
+/// Conversions at the edges of an int8 region: q = sat8(roundHalfEven(x · (1 / scale)) + zeroPoint) and
+/// x = (q − zeroPoint) · scale. Round half to even (PyTorch's quantize_per_tensor, nearbyint) rather than away from
+/// zero (TFLite's reference): it has no bias at ties, and rint is one instruction on every backend. The host passes
+/// 1 / scale: a multiply is correctly rounded on every backend, while OpenCL allows 2.5 ulp for a float division,
+/// which would break bit-exact agreement.
+/// </summary>
+public static class QuantizeKernels
+{
+    /// <summary>float32 → int8, elementwise over <paramref name="count"/> values. Grid: <c>LaunchGrid.Linear(count)</c> or smaller.</summary>
+    [Kernel]
+    public static void Quantize(WorkItem item, View<float> input, View<sbyte> output, int count, float inverseScale, int zeroPoint)
+    {
+        for (int i = item.GlobalX; i < count; i += item.GlobalSizeX)
+        {
+            // Clamp before the int conversion: a float beyond int range converts to an undefined value in C.
+            float q = DeviceMath.Clamp(DeviceMath.RoundEven(input[i] * inverseScale), -1024f, 1024f);
+            output[i] = Int8Math.SaturateToSByte((int)q + zeroPoint);
+        }
+    }
+
+    /// <summary>int8 → float32, elementwise. Exact: (q − zp) is a small integer and one multiply rounds once.</summary>
+    [Kernel]
+    public static void Dequantize(WorkItem item, View<sbyte> input, View<float> output, int count, float scale, int zeroPoint)
+    {
+        for (int i = item.GlobalX; i < count; i += item.GlobalSizeX)
+            output[i] = (input[i] - zeroPoint) * scale;
+    }
+}

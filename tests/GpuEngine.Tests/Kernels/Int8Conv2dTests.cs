@@ -1,0 +1,149 @@
+using GpuEngine.Backends;
+using GpuEngine.Kernels;
+using GpuEngine.Kernels.Ops;
+
+namespace GpuEngine.Tests.Kernels;
+
+public class Int8Conv2dTests
+{
+    private static readonly ConvCase[] Shapes =
+    [
+        new(1, 3, 9, 11, 8, 3, 3, 1, 1, 1, 1, true, 1),       // stem-like, depth 27 (not a multiple of 4), ReLU
+        new(2, 5, 7, 6, 7, 1, 1, 1, 0, 1, 1, false, 0),       // pointwise, depth 5
+        new(1, 8, 13, 10, 70, 3, 3, 2, 1, 1, 1, true, 2),     // stride 2, two row tiles, ReLU6
+        new(1, 6, 12, 12, 9, 3, 2, 1, 2, 2, 3, true, 0),      // grouped, dilated, non-square
+        new(17, 45, 1, 1, 33, 1, 1, 1, 0, 1, 1, true, 1),     // a batched Int8Linear as a 1x1 conv
+    ];
+
+    public static TheoryData<string, int> Cases()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var backend in TestBackends.Names())
+            for (int i = 0; i < Shapes.Length; i++) data.Add(backend, i);
+        return data;
+    }
+
+    /// <summary>Random operands of one case; odd cases use a nonzero input zero point (padding value).</summary>
+    private sealed record Operands(ConvCase Case, sbyte[] Input, sbyte[] Weight, int[] Bias, int[] Multipliers, int[] Shifts, int InputZp, int OutputZp)
+    {
+        public static Operands Make(int shape)
+        {
+            var c = Shapes[shape];
+            var random = new Random(5000 + shape);
+            int depth = c.Cin / c.Groups * c.Kh * c.Kw;
+            var (multipliers, shifts) = Int8Requant.RandomScales(random, c.Cout, depth);
+            return new(c, Reference.RandomInt8(random, c.Batch * c.Cin * c.H * c.W), Reference.RandomInt8(random, c.Cout * depth),
+                Enumerable.Range(0, c.Cout).Select(_ => random.Next(-20000, 20000)).ToArray(), multipliers, shifts,
+                shape % 2 == 1 ? 3 : 0, random.Next(-5, 6));
+        }
+
+        /// <summary>Exact int32 sums (bias included) by the definition, padding reading the input zero point.</summary>
+        public long[] Accumulators()
+        {
+            var c = Case;
+            var acc = new long[c.Batch * c.Cout * c.OutH * c.OutW];
+            int cinG = c.Cin / c.Groups, coutG = c.Cout / c.Groups;
+            for (int b = 0; b < c.Batch; b++)
+                for (int co = 0; co < c.Cout; co++)
+                    for (int oy = 0; oy < c.OutH; oy++)
+                        for (int ox = 0; ox < c.OutW; ox++)
+                        {
+                            long sum = c.Bias ? Bias[co] : 0;
+                            for (int ci = 0; ci < cinG; ci++)
+                                for (int ky = 0; ky < c.Kh; ky++)
+                                    for (int kx = 0; kx < c.Kw; kx++)
+                                    {
+                                        int iy = oy * c.Stride - c.Pad + ky * c.Dilation, ix = ox * c.Stride - c.Pad + kx * c.Dilation;
+                                        long x = iy < 0 || iy >= c.H || ix < 0 || ix >= c.W ? InputZp
+                                            : Input[((b * c.Cin + co / coutG * cinG + ci) * c.H + iy) * c.W + ix];
+                                        sum += x * Weight[((co * cinG + ci) * c.Kh + ky) * c.Kw + kx];
+                                    }
+                            acc[((b * c.Cout + co) * c.OutH + oy) * c.OutW + ox] = sum;
+                        }
+            return acc;
+        }
+
+        public sbyte[] Requantized(long[] acc)
+        {
+            var (lo, hi) = Int8Requant.Clamp(Case.Activation, OutputZp);
+            int pixels = Case.OutH * Case.OutW;
+            return acc.Select((a, i) => Int8Requant.Apply(a, Multipliers[i / pixels % Case.Cout], Shifts[i / pixels % Case.Cout], OutputZp, lo, hi)).ToArray();
+        }
+
+        /// <summary>Launches Int8Conv2d in <paramref name="mode"/> with <paramref name="output"/> and <paramref name="accumulator"/> views.</summary>
+        public void Launch(KernelRunner run, KernelArgument output, KernelArgument accumulator, int mode)
+        {
+            var c = Case;
+            var (lo, hi) = Int8Requant.Clamp(c.Activation, OutputZp);
+            int columns = c.Batch * c.OutH * c.OutW;
+            var grid = new LaunchGrid(new Dim3(16, 16), new Dim3((columns + 63) / 64, (c.Cout / c.Groups + 63) / 64, c.Groups));
+            run.Launch(GeneratedKernels.Int8Conv2dKernels_Int8Conv2d, grid,
+            [
+                run.Upload(Input), run.Upload(Weight), run.Upload(Bias), run.Upload(Multipliers), run.Upload(Shifts), output, accumulator,
+                .. new[]
+                {
+                    c.Batch, c.Cin, c.H, c.W, c.Cout, c.Kh, c.Kw, c.Stride, c.Stride, c.Pad, c.Pad, c.Dilation, c.Dilation, c.Groups,
+                    c.OutH, c.OutW, c.Bias ? 1 : 0, InputZp, OutputZp, lo, hi, mode,
+                }.Select(KernelArgument.Int),
+            ]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Int8Conv2d_Fused_IsBitExact(string backendName, int shape)
+    {
+        var ops = Operands.Make(shape);
+        using var backend = TestBackends.Open(backendName);
+        using var run = new KernelRunner(backend);
+        var expected = ops.Requantized(ops.Accumulators());
+        var output = run.Upload(new sbyte[expected.Length]);
+        ops.Launch(run, output, run.Upload(new int[1]), RequantizeKernels.Fused);
+        Assert.Equal(expected, run.Download<sbyte>(output));
+        Assert.Contains(expected, v => v != expected[0]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Int8Conv2d_AddSum_ThenRequantize_IsBitExact(string backendName, int shape)
+    {
+        var ops = Operands.Make(shape);
+        using var backend = TestBackends.Open(backendName);
+        using var run = new KernelRunner(backend);
+        var acc = ops.Accumulators();
+        // Garbage in the buffer: mode AddSumWrite must overwrite it, AddSumAccumulate then adds a second branch.
+        var sums = run.Upload(Enumerable.Repeat(-777, acc.Length).ToArray());
+        ops.Launch(run, run.Upload(new sbyte[1]), sums, RequantizeKernels.AddSumWrite);
+        Assert.Equal(acc.Select(a => (int)a), run.Download<int>(sums));
+        ops.Launch(run, run.Upload(new sbyte[1]), sums, RequantizeKernels.AddSumAccumulate);
+        var doubled = acc.Select(a => 2 * a).ToArray();
+        Assert.Equal(doubled.Select(a => (int)a), run.Download<int>(sums));
+
+        var c = ops.Case;
+        var (lo, hi) = Int8Requant.Clamp(c.Activation, ops.OutputZp);
+        var output = run.Upload(new sbyte[acc.Length]);
+        run.Launch(GeneratedKernels.RequantizeKernels_Requantize, LaunchGrid.Linear(Math.Min(acc.Length, 200), 64),
+        [
+            sums, run.Upload(ops.Multipliers), run.Upload(ops.Shifts), output,
+            .. new[] { c.Cout, c.OutH * c.OutW, acc.Length, ops.OutputZp, lo, hi }.Select(KernelArgument.Int),
+        ]);
+        Assert.Equal(ops.Requantized(doubled), run.Download<sbyte>(output));
+    }
+
+    [Fact]
+    public void Int8Conv2d_IsBitIdenticalAcrossBackends()
+    {
+        var ops = Operands.Make(2);
+        var results = new List<(string Name, sbyte[] Output)>();
+        foreach (var name in TestBackends.Names())
+        {
+            using var backend = TestBackends.Open(name);
+            using var run = new KernelRunner(backend);
+            var output = run.Upload(new sbyte[ops.Accumulators().Length]);
+            ops.Launch(run, output, run.Upload(new int[1]), RequantizeKernels.Fused);
+            results.Add((name, run.Download<sbyte>(output)));
+        }
+        foreach (var (name, output) in results.Skip(1))
+            Assert.True(results[0].Output.SequenceEqual(output), $"{name} differs from {results[0].Name}");
+    }
+}
