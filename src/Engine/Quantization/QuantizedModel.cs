@@ -54,7 +54,7 @@ public sealed class QuantizedModel(string graph, string calibration, IReadOnlyDi
         {
             if (layer.Weight is not null) tensors.Add(new($"{layer.Node}.weight_int8", layer.Weight));
             if (layer.Bias is not null) tensors.Add(new($"{layer.Node}.bias_int32", layer.Bias));
-            tensors.Add(new($"{layer.Node}.weight_scale", Floats(layer.WeightScales)));
+            if (layer.WeightScales.Length > 0) tensors.Add(new($"{layer.Node}.weight_scale", Floats(layer.WeightScales)));
             tensors.Add(new($"{layer.Node}.requant_multiplier", Ints(layer.Multipliers)));
             tensors.Add(new($"{layer.Node}.requant_shift", Ints(layer.Shifts)));
             tensors.Add(new($"{layer.Node}.requant_clamp", Ints([layer.ClampMin, layer.ClampMax])));
@@ -83,7 +83,7 @@ public sealed class QuantizedModel(string graph, string calibration, IReadOnlyDi
                 : throw new GpuEngineException($"'{path}': layer '{node}' has no '{node}{suffix}'");
             var clamp = Need(".requant_clamp").AsSpan<int>();
             layers[node] = new QuantizedLayer(node, tensors.GetValueOrDefault(node + ".weight_int8"), tensors.GetValueOrDefault(node + ".bias_int32"),
-                Need(".weight_scale").Floats, Need(".requant_multiplier").AsSpan<int>().ToArray(), Need(".requant_shift").AsSpan<int>().ToArray(),
+                tensors.TryGetValue(node + ".weight_scale", out var ws) ? ws.Floats : [], Need(".requant_multiplier").AsSpan<int>().ToArray(), Need(".requant_shift").AsSpan<int>().ToArray(),
                 clamp[0], clamp[1]);
         }
         return new QuantizedModel(metadata.GetValueOrDefault("graph", "?"), metadata.GetValueOrDefault("calibration", "unknown"), scales, layers);
