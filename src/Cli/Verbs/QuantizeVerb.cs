@@ -1,4 +1,3 @@
-using System.Globalization;
 using CommandLine;
 using GpuEngine.Execution;
 using GpuEngine.Profiling.Reports;
@@ -78,5 +77,5 @@ public sealed class QuantizeVerb : ModelOptions, ICommand
         return 0;
     }
 
-    private static string Round(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+    private static double Round(double value) => Math.Round(value, 6);
 }
