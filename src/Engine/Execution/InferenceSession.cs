@@ -4,6 +4,7 @@ using GpuEngine.Execution.Launchers;
 using GpuEngine.Ir;
 using GpuEngine.Passes;
 using GpuEngine.Planning;
+using GpuEngine.Quantization;
 
 namespace GpuEngine.Execution;
 
@@ -14,7 +15,7 @@ namespace GpuEngine.Execution;
 /// replays the launches and copies the output back — no allocation during inference.
 /// The session owns its backend and device memory: dispose it.
 /// </summary>
-public sealed class InferenceSession : IDisposable
+public sealed partial class InferenceSession : IDisposable
 {
     private readonly List<DeviceBuffer> _buffers = [];
     private readonly Dictionary<string, BufferSlice> _activations = [];
@@ -27,7 +28,10 @@ public sealed class InferenceSession : IDisposable
             throw new GpuEngineException($"model '{graph.Name}' has no weights: load them (--weights) or draw random ones (--seed)");
         Model = graph;
         ExecutionGraph = Prepare(graph, Options);
-        Plan = MemoryPlanner.Plan(ExecutionGraph, Options.Plan);
+        bool int8 = Options.Precision == Precision.Int8;
+        // Quantize before this session opens its backend: calibration runs an fp32 session of its own.
+        Quantization = int8 ? Options.Quantization ?? Quantizer.Calibrate(graph, Options, Options.Calibration) : null;
+        Plan = MemoryPlanner.Plan(ExecutionGraph, int8 ? Options.Plan with { Precision = Precision.Int8, Mode = Options.Int8Mode } : Options.Plan);
         var choice = BackendFactory.Choose(Options.Device);
         Backend = choice.Backend;
         DeviceChoice = choice.Explanation;
@@ -37,7 +41,7 @@ public sealed class InferenceSession : IDisposable
             if (Options.PlanMemory) AllocateArena(); else AllocatePerTensor();
             var empty = new BufferSlice(_buffers[0], 0, 0);
             var context = new LaunchContext(ExecutionGraph, Activation, Weight, empty);
-            Launches = [.. ExecutionGraph.Nodes.SelectMany(n => OpLaunchers.Plan(n, context))];
+            Launches = int8 ? PrepareInt8(context) : [.. ExecutionGraph.Nodes.SelectMany(n => OpLaunchers.Plan(n, context))];
         }
         catch
         {
@@ -55,6 +59,9 @@ public sealed class InferenceSession : IDisposable
     public Ir.Graph ExecutionGraph { get; }
 
     public MemoryPlan Plan { get; }
+
+    /// <summary>The int8 model this session runs (given, or calibrated on the fly); null for fp32.</summary>
+    public QuantizedModel? Quantization { get; }
     public Backend Backend { get; }
 
     /// <summary>Which backend was chosen and why (auto says what it skipped).</summary>
@@ -74,7 +81,7 @@ public sealed class InferenceSession : IDisposable
     {
         WriteInput(InputMetadata[0].Name, input);
         foreach (var launch in Launches) launch.Run(Backend);
-        return ReadTensor(OutputMetadata[0].Name);
+        return ReadTensor(Quantization is null ? OutputMetadata[0].Name : DequantizedName(OutputMetadata[0].Name));
     }
 
     /// <summary>Copies an input into its place on the device (checked against the input's shape and type).</summary>
@@ -90,8 +97,8 @@ public sealed class InferenceSession : IDisposable
     /// <summary>Copies a tensor back from the device (waits for queued launches).</summary>
     public Tensor ReadTensor(string name)
     {
-        var info = ExecutionGraph.Tensor(name);
-        var slice = _activations[name];
+        var info = TensorType(name);
+        var slice = Activation(name);
         var tensor = new Tensor(info.Shape, info.DataType, info.DataType switch
         {
             DataType.Int8 => new sbyte[info.Shape.Elements],
@@ -137,7 +144,7 @@ public sealed class InferenceSession : IDisposable
         var region = Allocate(Plan.WeightsBytes);
         foreach (var w in Plan.Weights)
         {
-            var tensor = ExecutionGraph.Weight(w.Name);
+            var tensor = Quantization is null ? ExecutionGraph.Weight(w.Name) : QuantizedWeight(w);
             Backend.Upload(region, w.Offset, Bytes(tensor));
             _weights[w.Name] = new BufferSlice(region, w.Offset, w.Shape.Elements);
         }

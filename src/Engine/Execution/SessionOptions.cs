@@ -20,6 +20,21 @@ public sealed record SessionOptions
     /// </summary>
     public bool PlanMemory { get; init; } = true;
 
+    /// <summary>fp32 (default) or int8: int8 runs integer-only from the input quantization to the output dequantization.</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
+
+    /// <summary>Int8 only: requantize in the kernel epilogue (Fused, default) or through int32 NAME.addsum tensors (Addsum).</summary>
+    public Int8Mode Int8Mode { get; init; } = Int8Mode.Fused;
+
+    /// <summary>
+    /// Int8 only: the quantized model to run. Null (default) calibrates on the fly with <see cref="Calibration"/> on this
+    /// device; <see cref="InferenceSession.Quantization"/> then holds the result.
+    /// </summary>
+    public Quantization.QuantizedModel? Quantization { get; init; }
+
+    /// <summary>Int8 only: the calibration used when <see cref="Quantization"/> is null. Default 8 random inputs, min/max.</summary>
+    public Quantization.CalibrationOptions Calibration { get; init; } = new();
+
     /// <summary>Planner settings (alignment, hill climb). Default <see cref="PlanOptions"/>' defaults.</summary>
     public PlanOptions Plan { get; init; } = new();
 }

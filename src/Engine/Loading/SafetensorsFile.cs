@@ -68,6 +68,21 @@ public static class SafetensorsFile
         return bytes;
     }
 
+    /// <summary>The header's <c>__metadata__</c> strings (empty when it has none).</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path)
+    {
+        var data = ModelFile.ReadAll(path, "safetensors file");
+        Parse(data, path);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(data);
+        using var doc = JsonDocument.Parse(data.AsSpan(8, (int)headerLength).ToArray());
+        var result = new Dictionary<string, string>();
+        if (doc.RootElement.TryGetProperty("__metadata__", out var meta) && meta.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in meta.EnumerateObject()) result[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+        }
+        return result;
+    }
+
     /// <summary>Parses safetensors bytes; <paramref name="file"/> names the source in errors.</summary>
     public static IReadOnlyList<KeyValuePair<string, Tensor>> Parse(ReadOnlySpan<byte> data, string file)
     {

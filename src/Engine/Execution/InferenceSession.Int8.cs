@@ -1,0 +1,139 @@
+using GpuEngine.Execution.Launchers;
+using GpuEngine.Ir;
+using GpuEngine.Ops;
+using GpuEngine.Planning;
+using GpuEngine.Quantization;
+
+namespace GpuEngine.Execution;
+
+/// <summary>
+/// The int8 side of the session. The int8 plan keeps the graph input float32 in the arena and types the outputs
+/// int8; no kernel quantizes while it loads, so two small buffers outside the arena hold INPUT.quantized (int8,
+/// written by a Quantize launch first) and OUTPUT.dequantized (float32, written by a Dequantize launch last).
+/// Requantization multipliers and shifts live in a third region beside the weights (the plan's weights layout
+/// only knows weight and bias): per int8 layer, int32 multipliers then shifts, each at an aligned offset.
+/// </summary>
+public sealed partial class InferenceSession
+{
+    private readonly Dictionary<string, (TensorShape Shape, DataType DataType)> _extraTensors = [];
+
+    /// <summary>Name of the int8 copy of graph input <paramref name="input"/> (readable with <see cref="ReadTensor"/>).</summary>
+    public static string QuantizedName(string input) => input + ".quantized";
+
+    /// <summary>Name of the float32 copy of int8 graph output <paramref name="output"/>.</summary>
+    public static string DequantizedName(string output) => output + ".dequantized";
+
+    private (TensorShape Shape, DataType DataType) TensorType(string name)
+    {
+        if (_extraTensors.TryGetValue(name, out var extra)) return extra;
+        if (Quantization is null) return (ExecutionGraph.Tensor(name).Shape, ExecutionGraph.Tensor(name).DataType);
+        var planned = Plan.Tensor(name);
+        return (planned.Shape, planned.DataType);
+    }
+
+    private Tensor QuantizedWeight(PlannedWeight w)
+    {
+        int dot = w.Name.LastIndexOf('.');
+        var node = ExecutionGraph.Nodes.First(n => n.Name == w.Name[..dot]);
+        var layer = Quantization!.Layer(node);
+        var tensor = w.Name[(dot + 1)..] switch
+        {
+            "weight" => layer.Weight,
+            "bias" => layer.Bias,
+            _ => null,
+        } ?? throw new GpuEngineException($"{node.Op.TypeName} '{node.Name}': the quantized model has no int8 '{w.Name}'");
+        if (tensor.Shape != w.Shape || tensor.DataType != w.DataType)
+            throw new ShapeMismatchException($"quantized '{w.Name}' is {tensor.DataType.Name()} {tensor.Shape}; the plan expects {w.DataType.Name()} {w.Shape}");
+        return tensor;
+    }
+
+    private BufferSlice AddTensor(string name, TensorShape shape, DataType type)
+    {
+        _extraTensors[name] = (shape, type);
+        var slice = new BufferSlice(Allocate(shape.Elements * type.Size()), 0, shape.Elements);
+        _activations[name] = slice;
+        return slice;
+    }
+
+    private List<KernelLaunch> PrepareInt8(LaunchContext context)
+    {
+        var quant = Quantization!;
+        // Per-tensor buffers know only graph tensors: the plan's int32 addsums need their own too.
+        foreach (var t in Plan.Tensors.Where(t => !_activations.ContainsKey(t.Name)))
+            _activations[t.Name] = new BufferSlice(Allocate(t.Bytes), 0, t.Elements);
+        var parameters = UploadRequantization(quant);
+        var launches = new List<KernelLaunch>();
+        var input = ExecutionGraph.Inputs[0];
+        var quantized = AddTensor(QuantizedName(input.Name), input.Shape, DataType.Int8);
+        launches.Add(RequantizeLauncher.Quantize(new Node(QuantizedName(input.Name), new QuantizeOp(), [input.Name], QuantizedName(input.Name)),
+            input.Shape.Elements, quant.Scale(input.Name), 0, Activation(input.Name), quantized));
+        BufferSlice In(Node node) => node.Inputs[0] == input.Name ? quantized : Activation(node.Inputs[0]);
+        foreach (var node in ExecutionGraph.Nodes)
+        {
+            switch (node.Op)
+            {
+                case Flatten or Dropout:
+                    break;
+                case Conv2d or Linear:
+                    var layer = quant.Layer(node);
+                    var (multipliers, shifts) = parameters[node.Name];
+                    var qp = new QuantParams(multipliers, shifts, 0, 0, layer.ClampMin, layer.ClampMax);
+                    bool fused = Options.Int8Mode == Int8Mode.Fused;
+                    var target = Activation(fused ? node.Output : node.Output + ".addsum");
+                    var mode = fused ? Int8OutputMode.Fused : Int8OutputMode.AddSumWrite;
+                    BufferSlice? bias = layer.Bias is null ? null : Weight(node.ParameterName("bias"));
+                    launches.AddRange(node.Op is Conv2d conv
+                        ? Int8Conv2dLauncher.Plan(node, conv, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode)
+                        : Int8Conv2dLauncher.PlanLinear(node, (Linear)node.Op, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode));
+                    if (!fused)
+                        launches.Add(RequantizeLauncher.Requantize(node, context.Shape(node.Output), qp, target, Activation(node.Output)));
+                    break;
+                case AdaptiveAvgPool2d { IsGlobal: true }:
+                    var pool = quant.Layer(node);
+                    launches.Add(RequantizeLauncher.GlobalAvgPool(node, context.Shape(node.Inputs[0]), pool.Multipliers[0], pool.Shifts[0], 0, 0,
+                        In(node), Activation(node.Output)));
+                    break;
+                default:
+                    throw new GpuEngineException($"{node.Op.TypeName} '{node.Name}': no int8 kernel path for this op yet (see docs/quantization.md)");
+            }
+        }
+        var output = OutputMetadata[0];
+        var dequantized = AddTensor(DequantizedName(output.Name), output.Shape, DataType.Float32);
+        launches.Add(RequantizeLauncher.Dequantize(new Node(DequantizedName(output.Name), new DequantizeOp(), [output.Name], DequantizedName(output.Name)),
+            output.Shape.Elements, quant.Scale(output.Name), 0, Activation(output.Name), dequantized));
+        return launches;
+    }
+
+    /// <summary>Uploads every Conv2d/Linear's multipliers and shifts into one region; returns their slices by node.</summary>
+    private Dictionary<string, (BufferSlice Multipliers, BufferSlice Shifts)> UploadRequantization(QuantizedModel quant)
+    {
+        var layers = ExecutionGraph.Nodes.Where(n => n.Op is Conv2d or Linear).Select(quant.Layer).ToList();
+        long Aligned(int count) => Plan.Options.Align(count * 4L);
+        var region = Allocate(layers.Sum(l => Aligned(l.Multipliers.Length) + Aligned(l.Shifts.Length)));
+        var result = new Dictionary<string, (BufferSlice, BufferSlice)>();
+        long offset = 0;
+        foreach (var layer in layers)
+        {
+            var m = new BufferSlice(region, offset, layer.Multipliers.Length);
+            Backend.Upload(region, offset, System.Runtime.InteropServices.MemoryMarshal.AsBytes(layer.Multipliers.AsSpan()));
+            offset += Aligned(layer.Multipliers.Length);
+            var s = new BufferSlice(region, offset, layer.Shifts.Length);
+            Backend.Upload(region, offset, System.Runtime.InteropServices.MemoryMarshal.AsBytes(layer.Shifts.AsSpan()));
+            offset += Aligned(layer.Shifts.Length);
+            result[layer.Node] = (m, s);
+        }
+        return result;
+    }
+}
+
+/// <summary>The float32 → int8 edge at a graph input, as a launch's node (not a graph op: no model contains it).</summary>
+public sealed record QuantizeOp : ElementwiseOp
+{
+    public override string TypeName => "Quantize";
+}
+
+/// <summary>The int8 → float32 edge at a graph output.</summary>
+public sealed record DequantizeOp : ElementwiseOp
+{
+    public override string TypeName => "Dequantize";
+}

@@ -1,0 +1,85 @@
+using GpuEngine.Quantization;
+
+namespace GpuEngine.Tests.Quantization;
+
+/// <summary>
+/// The int8 arithmetic written out independently of the engine: plain loops, long accumulators, gemmlowp's two
+/// roundings (the doubling high multiply with its nudge, then a power-of-two division rounded half away from zero,
+/// here through exact double arithmetic instead of masks).
+/// </summary>
+internal static class IntegerReference
+{
+    public static int HighMul(int a, int b)
+    {
+        if (a == int.MinValue && b == int.MinValue) return int.MaxValue;
+        long product = (long)a * b;
+        long nudged = product + (product >= 0 ? 1L << 30 : 1 - (1L << 30));
+        return (int)(nudged / 2147483648L); // C# long division truncates toward zero, as gemmlowp's does
+    }
+
+    public static int Rescale(long acc, int multiplier, int shift)
+    {
+        int high = HighMul((int)acc, multiplier);
+        return (int)Math.Round(high / Math.Pow(2, shift), MidpointRounding.AwayFromZero);
+    }
+
+    public static sbyte Requant(long acc, int multiplier, int shift, int min, int max) => (sbyte)Math.Clamp(Rescale(acc, multiplier, shift), min, max);
+
+    public static sbyte[] Quantize(float[] x, float scale)
+    {
+        float inverse = 1f / scale;
+        return [.. x.Select(v => (sbyte)Math.Clamp(MathF.Round(v * inverse, MidpointRounding.ToEven), -128, 127))];
+    }
+
+    /// <summary>NCHW conv, stride 1, square kernel k with padding p, groups 1.</summary>
+    public static sbyte[] Conv(sbyte[] x, int n, int cin, int h, int w, QuantizedLayer layer, int cout, int k, int p)
+    {
+        var wq = layer.Weight!.AsSpan<sbyte>().ToArray();
+        var bias = layer.Bias!.AsSpan<int>().ToArray();
+        var y = new sbyte[n * cout * h * w];
+        for (int b = 0; b < n; b++)
+            for (int o = 0; o < cout; o++)
+                for (int i = 0; i < h; i++)
+                    for (int j = 0; j < w; j++)
+                    {
+                        long acc = bias[o];
+                        for (int c = 0; c < cin; c++)
+                            for (int u = 0; u < k; u++)
+                                for (int v = 0; v < k; v++)
+                                {
+                                    int yy = i + u - p, xx = j + v - p;
+                                    if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+                                    acc += x[((b * cin + c) * h + yy) * w + xx] * (long)wq[((o * cin + c) * k + u) * k + v];
+                                }
+                        y[((b * cout + o) * h + i) * w + j] = Requant(acc, layer.Multipliers[o], layer.Shifts[o], layer.ClampMin, layer.ClampMax);
+                    }
+        return y;
+    }
+
+    public static sbyte[] GlobalAvgPool(sbyte[] x, int planes, int pixels, QuantizedLayer layer)
+    {
+        var y = new sbyte[planes];
+        for (int q = 0; q < planes; q++)
+        {
+            long sum = 0;
+            for (int i = 0; i < pixels; i++) sum += x[q * pixels + i];
+            y[q] = Requant(sum, layer.Multipliers[0], layer.Shifts[0], -128, 127);
+        }
+        return y;
+    }
+
+    public static sbyte[] Linear(sbyte[] x, int n, int inFeatures, int outFeatures, QuantizedLayer layer)
+    {
+        var wq = layer.Weight!.AsSpan<sbyte>().ToArray();
+        var bias = layer.Bias!.AsSpan<int>().ToArray();
+        var y = new sbyte[n * outFeatures];
+        for (int b = 0; b < n; b++)
+            for (int o = 0; o < outFeatures; o++)
+            {
+                long acc = bias[o];
+                for (int i = 0; i < inFeatures; i++) acc += x[b * inFeatures + i] * (long)wq[o * inFeatures + i];
+                y[b * outFeatures + o] = Requant(acc, layer.Multipliers[o], layer.Shifts[o], layer.ClampMin, layer.ClampMax);
+            }
+        return y;
+    }
+}

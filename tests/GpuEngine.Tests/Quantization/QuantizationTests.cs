@@ -1,0 +1,145 @@
+using GpuEngine.Execution;
+using GpuEngine.Ir;
+using GpuEngine.Loading;
+using GpuEngine.Ops;
+using GpuEngine.Planning;
+using GpuEngine.Quantization;
+using GpuEngine.Tests.Kernels;
+using GpuEngine.Tests.Reference;
+using GpuEngine.Zoo;
+
+namespace GpuEngine.Tests.Quantization;
+
+public class QuantizationTests
+{
+    private static readonly CalibrationOptions Calib = new() { Samples = 4, Seed = 3 };
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.999)]
+    [InlineData(0.123456789)]
+    [InlineData(3.1e-3)]
+    [InlineData(7.7e-7)]
+    [InlineData(2.0e-9)]
+    public void MultiplierAndShiftEncodeTheRealFactor(double real)
+    {
+        var (m, shift) = QuantMath.QuantizeMultiplier(real);
+        Assert.InRange(m, 1 << 30, int.MaxValue);
+        Assert.InRange(shift, 0, 31);
+        double encoded = m / 2147483648.0 / Math.Pow(2, shift);
+        Assert.True(Math.Abs(encoded - real) <= real * Math.Pow(2, -30), $"{real}: {m}·2^-31·2^-{shift} = {encoded}");
+    }
+
+    [Fact]
+    public void MultiplierOfZeroOrTinyFactorsGivesZeroAndOneIsRefused()
+    {
+        Assert.Equal((0, 0), QuantMath.QuantizeMultiplier(0));
+        Assert.Equal((0, 0), QuantMath.QuantizeMultiplier(1e-12));
+        Assert.Throws<GpuEngineException>(() => QuantMath.QuantizeMultiplier(1.0));
+    }
+
+    private static Ir.Graph Tiny()
+    {
+        var b = new GraphBuilder("tiny");
+        var x = b.Input("input", new TensorShape(2, 3, 9, 7));
+        x = b.Add("conv", Conv2d.Square(3, 8, 3, 1, 1), x);
+        x = b.Add("relu", new Relu(), x);
+        x = b.Add("pool", new AdaptiveAvgPool2d(new Size2(1, 1)), x);
+        x = b.Add("flatten", new Flatten(), x);
+        b.Add("fc", new Linear(8, 5), x);
+        return RandomWeights.Fill(b.Build(), 11);
+    }
+
+    [Theory]
+    [InlineData(Int8Mode.Fused)]
+    [InlineData(Int8Mode.Addsum)]
+    public void TinyGraphMatchesAnIndependentIntegerReference(Int8Mode mode)
+    {
+        var graph = Tiny();
+        // PlanMemory = false: every intermediate keeps its own buffer, so each layer can be read back after the run.
+        var options = new SessionOptions { Device = "cpu", Int8Mode = mode, PlanMemory = false };
+        var model = Quantizer.Calibrate(graph, options, Calib);
+        using var session = new InferenceSession(graph, options with { Precision = Precision.Int8, Quantization = model });
+        var input = RandomInput.Uniform(graph.Inputs[0].Shape, 5);
+        var logits = session.Run(input).Floats;
+        var nodes = session.ExecutionGraph.Nodes;
+        var conv = nodes.Single(n => n.Op is Conv2d);
+        Assert.Equal(Activation.Relu, ((Conv2d)conv.Op).Fused);
+        var pool = nodes.Single(n => n.Op is AdaptiveAvgPool2d);
+        var fc = nodes.Single(n => n.Op is Linear);
+
+        var q = IntegerReference.Quantize(input.Floats, model.Scale("input"));
+        var c = IntegerReference.Conv(q, 2, 3, 9, 7, model.Layer(conv), 8, 3, 1);
+        var p = IntegerReference.GlobalAvgPool(c, 16, 63, model.Layer(pool));
+        var y = IntegerReference.Linear(p, 2, 8, 5, model.Layer(fc));
+
+        Assert.Equal(q, session.ReadTensor(InferenceSession.QuantizedName("input")).AsSpan<sbyte>().ToArray());
+        Assert.Equal(c, session.ReadTensor(conv.Output).AsSpan<sbyte>().ToArray());
+        Assert.Equal(p, session.ReadTensor(pool.Output).AsSpan<sbyte>().ToArray());
+        Assert.Equal(y, session.ReadTensor(fc.Output).AsSpan<sbyte>().ToArray());
+        float scale = model.Scale(fc.Output);
+        Assert.Equal(y.Select(v => v * scale).ToArray(), logits);
+        Assert.Contains(y, v => v != 0);
+    }
+
+    [Fact]
+    public void Int8IsBitExactAcrossBackendsAndModes()
+    {
+        var shape = new TensorShape(1, 3, 32, 32);
+        var graph = WeightInitializer.Initialize(ModelZoo.Create("repvgg-n1", shape, 10), 4);
+        var model = Quantizer.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib);
+        var input = RandomInput.Uniform(shape, 6);
+        sbyte[]? expected = null;
+        foreach (var device in InferenceSessionDevices.Names())
+        {
+            foreach (var mode in new[] { Int8Mode.Fused, Int8Mode.Addsum })
+            {
+                using var session = new InferenceSession(graph, new SessionOptions { Device = device, Precision = Precision.Int8, Int8Mode = mode, Quantization = model });
+                session.Run(input);
+                var actual = session.ReadTensor(session.OutputMetadata[0].Name).AsSpan<sbyte>().ToArray();
+                Assert.Contains(actual, v => v != 0);
+                expected ??= actual;
+                Assert.True(expected.SequenceEqual(actual), $"{device} {mode}: int8 logits differ from cpu fused");
+            }
+        }
+    }
+
+    [Fact]
+    public void QuantizedModelRoundTripsThroughSafetensors()
+    {
+        var graph = Tiny();
+        var model = Quantizer.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib with { Method = CalibrationMethod.Percentile });
+        var path = Path.Combine(Path.GetTempPath(), $"gpuengine-quant-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            model.Save(path);
+            Assert.Throws<GpuEngineException>(() => model.Save(path));
+            var loaded = QuantizedModel.Load(path);
+            Assert.Equal(model.Calibration, loaded.Calibration);
+            Assert.Equal(model.ActivationScales.OrderBy(p => p.Key), loaded.ActivationScales.OrderBy(p => p.Key));
+            foreach (var (name, layer) in model.Layers)
+            {
+                var other = loaded.Layers[name];
+                Assert.Equal(layer.Multipliers, other.Multipliers);
+                Assert.Equal(layer.Shifts, other.Shifts);
+                Assert.Equal(layer.WeightScales, other.WeightScales);
+                Assert.Equal((layer.ClampMin, layer.ClampMax), (other.ClampMin, other.ClampMax));
+                Assert.Equal(layer.Weight?.AsSpan<sbyte>().ToArray(), other.Weight?.AsSpan<sbyte>().ToArray());
+                Assert.Equal(layer.Bias?.AsSpan<int>().ToArray(), other.Bias?.AsSpan<int>().ToArray());
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void OpsWithoutAnInt8PathAreNamed()
+    {
+        var shape = new TensorShape(1, 3, 32, 32);
+        var graph = WeightInitializer.Initialize(ModelZoo.Create("mobilenet_v2", shape, 10), 1);
+        var e = Assert.Throws<GpuEngineException>(() => Quantizer.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib with { Samples = 1 }));
+        Assert.Contains("Add '", e.Message);
+    }
+}
