@@ -11,7 +11,7 @@ namespace GpuEngine.Cli.Verbs;
 /// measured latency beside the analytic costs and the plan's memory, per launch, per layer or in total.
 /// </summary>
 [Verb("profile", HelpText = "Measure a model on a device: per-kernel latency (device events), analytic costs, device memory.")]
-public sealed class ProfileVerb : ModelOptions, ICommand
+public sealed class ProfileVerb : SessionVerbOptions, ICommand
 {
     [Option("warmup", Default = 10, HelpText = "Untimed runs before measuring.")]
     public int Warmup { get; set; } = 10;
@@ -37,13 +37,8 @@ public sealed class ProfileVerb : ModelOptions, ICommand
     [Option("zoo", HelpText = "Overview of the zoo: params, FLOPs, end-to-end latency and GFLOP/s per model (--model NAME,NAME picks some).")]
     public bool Zoo { get; set; }
 
-    [Option("reparam", HelpText = "Re-parameterize train-time RepVGG blocks before running.")]
-    public bool Reparameterize { get; set; }
-
     public int Execute(CommandContext context)
     {
-        if (Precision != Cli.Precision.Fp32)
-            throw new GpuEngineException("--precision int8: the int8 executor is not available yet; profile fp32 for now");
         var format = Format.Trim().ToLowerInvariant();
         bool trace = format == "trace", svg = format == "svg";
         var reportFormat = trace || svg ? Profiling.Reports.ReportFormat.Json : ReportFormat("trace", "svg");
@@ -52,7 +47,7 @@ public sealed class ProfileVerb : ModelOptions, ICommand
 
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph);
-        using var session = new InferenceSession(graph, new SessionOptions { Device = DeviceName, Reparameterize = Reparameterize });
+        using var session = new InferenceSession(graph, CreateSessionOptions());
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
         profile = profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
         if (Roofline || svg) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };

@@ -9,41 +9,23 @@ namespace GpuEngine.Cli.Verbs;
 
 /// <summary><c>gpuengine run</c>: one inference on a device; prints the device, the top-5 classes and the time.</summary>
 [Verb("run", HelpText = "Run a model on a device and print the top-5 classes and the time.")]
-public sealed class RunVerb : ModelOptions, ICommand
+public sealed class RunVerb : SessionVerbOptions, ICommand
 {
     [Option("runs", Default = 5, HelpText = "Timed runs after the first (the first includes kernel compilation).")]
     public int Runs { get; set; } = 5;
 
-    [Option("reparam", HelpText = "Re-parameterize train-time RepVGG blocks before running.")]
-    public bool Reparameterize { get; set; }
-
     [Option("no-plan", HelpText = "Give every tensor its own buffer instead of the planned arena (for comparison).")]
     public bool NoPlan { get; set; }
-
-    [Option("quantized", HelpText = "--precision int8: the model file written by 'gpuengine quantize' (default: calibrate now on 8 random inputs, min/max).")]
-    public string? Quantized { get; set; }
-
-    [Option("mode", Default = Planning.Int8Mode.Fused, HelpText = "--precision int8: fused or addsum.")]
-    public Planning.Int8Mode Mode { get; set; }
 
     public int Execute(CommandContext context)
     {
         if (Runs < 0) throw new GpuEngineException($"--runs must not be negative, got {Runs}");
-        bool int8 = Precision == Planning.Precision.Int8;
-        if (!int8 && Quantized is not null) throw new GpuEngineException("--quantized needs --precision int8");
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph);
-        // int8 needs the deploy form, so train-time RepVGG blocks are always re-parameterized first.
-        using var session = new InferenceSession(graph, new SessionOptions
-        {
-            Device = DeviceName, Reparameterize = Reparameterize || int8, PlanMemory = !NoPlan, Precision = Precision, Int8Mode = Mode,
-            Quantization = int8 && Quantized is not null ? Quantization.QuantizedModel.Load(Quantized) : null,
-            Calibration = new Quantization.CalibrationOptions { Seed = Seed },
-        });
+        using var session = new InferenceSession(graph, CreateSessionOptions(planMemory: !NoPlan));
         var output = context.Out;
         output.WriteLine($"device: {session.Backend.Name} — {session.DeviceChoice}");
-        string precision = int8 ? $"int8 ({Mode.ToString().ToLowerInvariant()})" : "fp32";
-        output.WriteLine($"model:  {graph.Name}, input {InputDescription(graph)}, {precision}, {session.Launches.Count} kernel launches");
+        output.WriteLine($"model:  {graph.Name}, input {InputDescription(graph)}, {PrecisionDescription}, {session.Launches.Count} kernel launches");
         if (session.Quantization is { } q)
             output.WriteLine($"int8:   {(Quantized is null ? "calibrated now on " : $"{Quantized}, calibrated on ")}{q.Calibration}");
         output.WriteLine($"memory: arena {Mib(session.Plan.ArenaBytes)} (lower bound {Mib(session.Plan.LowerBoundBytes)}), weights {Mib(session.Plan.WeightsBytes)}");

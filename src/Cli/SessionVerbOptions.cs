@@ -1,0 +1,40 @@
+using CommandLine;
+using GpuEngine.Execution;
+using GpuEngine.Planning;
+using GpuEngine.Quantization;
+
+namespace GpuEngine.Cli;
+
+/// <summary>Options of the verbs that run a model in an <see cref="InferenceSession"/> (run, profile): the same meaning in each.</summary>
+public abstract class SessionVerbOptions : ModelOptions
+{
+    [Option("reparam", HelpText = "Re-parameterize train-time RepVGG blocks before running (always done for int8).")]
+    public bool Reparameterize { get; set; }
+
+    [Option("quantized", HelpText = "--precision int8: the model file written by 'gpuengine quantize' (default: calibrate now on 8 random inputs, min/max).")]
+    public string? Quantized { get; set; }
+
+    [Option("mode", Default = Int8Mode.Fused, HelpText = "--precision int8: fused (int32 sums stay in registers) or addsum (written, then requantized).")]
+    public Int8Mode Mode { get; set; }
+
+    public bool IsInt8 => Precision == Planning.Precision.Int8;
+
+    /// <summary>The precision in words for reports: fp32, or int8 (fused|addsum).</summary>
+    public string PrecisionDescription => IsInt8 ? $"int8 ({Mode.ToString().ToLowerInvariant()})" : "fp32";
+
+    /// <summary>Session options from the command line. int8 needs the deploy form, so train-time RepVGG is re-parameterized first.</summary>
+    public SessionOptions CreateSessionOptions(bool planMemory = true)
+    {
+        if (!IsInt8 && Quantized is not null) throw new GpuEngineException("--quantized needs --precision int8");
+        return new SessionOptions
+        {
+            Device = DeviceName,
+            Reparameterize = Reparameterize || IsInt8,
+            PlanMemory = planMemory,
+            Precision = Precision,
+            Int8Mode = Mode,
+            Quantization = IsInt8 && Quantized is not null ? QuantizedModel.Load(Quantized) : null,
+            Calibration = new CalibrationOptions { Seed = Seed },
+        };
+    }
+}
