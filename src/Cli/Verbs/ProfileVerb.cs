@@ -42,7 +42,7 @@ public sealed class ProfileVerb : ModelOptions, ICommand
 
     public int Execute(CommandContext context)
     {
-        if (Precision != Cli.Precision.Fp32)
+        if (Precision != Planning.Precision.Fp32)
             throw new GpuEngineException("--precision int8: the int8 executor is not available yet; profile fp32 for now");
         var format = Format.Trim().ToLowerInvariant();
         bool trace = format == "trace", svg = format == "svg";
