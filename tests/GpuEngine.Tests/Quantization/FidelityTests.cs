@@ -28,5 +28,6 @@ public class FidelityTests(ITestOutputHelper output)
         Assert.True(report.MinCosine >= minCosine, $"{name}: min cosine {report.MinCosine}");
         Assert.True(report.Top1Agreement >= minTop1, $"{name}: top-1 {report.Top1Agreement}");
         Assert.True(report.Top5Agreement >= 1.0, $"{name}: top-5 {report.Top5Agreement}");
+        Assert.All(report.Layers, l => Assert.True(l.SqnrDb >= 20, $"{name} {l.Node}: SQNR {l.SqnrDb:F1} dB"));
     }
 }
