@@ -15,11 +15,11 @@ namespace GpuEngine.Tests.Quantization;
 public class FidelityTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData("repvgg-a0", 4, 0.99, 0.75)]
-    [InlineData("repvgg-n1", 8, 0.99, 0.75)]
-    public void Int8StaysWithinTheStatedBounds(string name, int samples, double minCosine, double minTop1)
+    [InlineData("repvgg-a0", 4, 0.99, 0.75, 16)] // 16x16 keeps A0's cpu-backend calibration within CI's time
+    [InlineData("repvgg-n1", 8, 0.99, 0.75, 32)]
+    public void Int8StaysWithinTheStatedBounds(string name, int samples, double minCosine, double minTop1, int size)
     {
-        var shape = new TensorShape(1, 3, 32, 32);
+        var shape = new TensorShape(1, 3, size, size);
         var graph = WeightInitializer.Initialize(ModelZoo.Create(name, shape, 10), 1);
         var options = new SessionOptions { Device = "cpu" };
         var model = Quantizer.Calibrate(graph, options, new CalibrationOptions { Samples = samples });
