@@ -5,13 +5,9 @@ namespace GpuEngine.Profiling.Reports;
 /// <summary>The analytic summary as a report: one row per layer in execution order, the totals, the conventions.</summary>
 public static class SummaryReport
 {
-    /// <summary>The summary's columns. Keys are an interface (the CSV header begins with them): never rename; append new ones.</summary>
-    public static IReadOnlyList<ReportColumn> Columns { get; } =
+    /// <summary>The analytic cost columns every per-layer report shares (summary, profile), in this order.</summary>
+    public static IReadOnlyList<ReportColumn> CostColumns { get; } =
     [
-        new("layer", "layer", ColumnKind.Text),
-        new("type", "type", ColumnKind.Text),
-        new("in_shape", "in shape", ColumnKind.Text),
-        new("out_shape", "out shape", ColumnKind.Text),
         new("params", "params"),
         new("flops", "FLOPs"),
         new("macc", "MACs"),
@@ -20,6 +16,16 @@ public static class SummaryReport
         new("mem_rw", "mem_rw (B)"),
         new("act_bytes_int8", "int8 act (B)"),
         new("addsum_bytes_int32", "int32 addsum (B)"),
+    ];
+
+    /// <summary>The summary's columns. Keys are an interface (the CSV header begins with them): never rename; append new ones.</summary>
+    public static IReadOnlyList<ReportColumn> Columns { get; } =
+    [
+        new("layer", "layer", ColumnKind.Text),
+        new("type", "type", ColumnKind.Text),
+        new("in_shape", "in shape", ColumnKind.Text),
+        new("out_shape", "out shape", ColumnKind.Text),
+        .. CostColumns,
         new("weight_bias", "weight+bias (B)"),
         new("memory_cost", "memory cost (B)"),
         new("memory_cost_kib", "memory cost (KiB)", ColumnKind.Real),

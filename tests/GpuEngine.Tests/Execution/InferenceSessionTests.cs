@@ -33,7 +33,7 @@ public class InferenceSessionTests
         using var session = new InferenceSession(graph, new SessionOptions { Device = device });
         var actual = session.Run(input).Floats;
         var expected = ReferenceInterpreter.Output(graph, [.. input.Floats.Select(v => (double)v)]);
-        AssertClose(expected, actual, 1e-4, $"{model} on {device}");
+        OutputComparison.AssertMaxRelative(expected, actual, 1e-4, $"{model} on {device}");
     }
 
     /// <summary>Issue 3: cpu and every other backend here give the same whole-model outputs within 1e-4 relative.</summary>
@@ -48,7 +48,7 @@ public class InferenceSessionTests
         var input = RandomInput.Uniform(shape, 8);
         using var cpu = new InferenceSession(graph, new SessionOptions { Device = "cpu" });
         var expected = cpu.Run(input).Floats;
-        foreach (var device in TestBackends.Names().Where(n => n is not ("cpu" or "cpu-threads")))
+        foreach (var device in InferenceSessionDevices.List().Where(n => n != "cpu"))
         {
             using var other = new InferenceSession(graph, new SessionOptions { Device = device });
             double error = GpuEngine.Diagnostics.DeviceCheck.RelativeError(expected, other.Run(input).Floats);
@@ -96,7 +96,7 @@ public class InferenceSessionTests
         foreach (var device in Devices())
         {
             using var session = new InferenceSession(graph, new SessionOptions { Device = device });
-            AssertClose(ReferenceInterpreter.Output(graph, [.. input.Floats.Select(v => (double)v)]), session.Run(input).Floats, 1e-4, device);
+            OutputComparison.AssertMaxRelative(ReferenceInterpreter.Output(graph, [.. input.Floats.Select(v => (double)v)]), session.Run(input).Floats, 1e-4, device);
         }
     }
 
@@ -111,13 +111,4 @@ public class InferenceSessionTests
         Assert.Contains("1x3x16x16", e.Message);
     }
 
-    /// <summary>max |expected - actual| / max |expected| within <paramref name="tolerance"/>.</summary>
-    internal static void AssertClose(double[] expected, float[] actual, double tolerance, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double scale = expected.Max(Math.Abs);
-        Assert.True(scale > 1e-3, $"{what}: outputs too small to compare ({scale})");
-        double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() / scale;
-        Assert.True(worst <= tolerance, $"{what}: max relative error {worst:E2} > {tolerance:E0}");
-    }
 }
