@@ -45,6 +45,25 @@ public abstract class Backend : IDisposable
     /// </summary>
     public void Launch(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
     {
+        CheckArguments(kernel, arguments);
+        LaunchCore(kernel, grid, arguments);
+    }
+
+    /// <summary>
+    /// Runs one launch as <see cref="Launch"/> does (same results) and returns the bytes it loaded and stored in
+    /// device memory: each element access through a view adds its element size, group shared memory is not counted,
+    /// a read-modify-write of one element counts once. Device backends run the kernel's counting build
+    /// (<c>-D GPUE_COUNT_BYTES</c>, see docs/kernels.md), the cpu backend an <see cref="AccessCounter"/>; both count
+    /// the same accesses of the same C#. Waits for the launch to finish.
+    /// </summary>
+    public long LaunchCounting(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
+    {
+        CheckArguments(kernel, arguments);
+        return LaunchCountingCore(kernel, grid, arguments);
+    }
+
+    private void CheckArguments(KernelDescriptor kernel, ReadOnlySpan<KernelArgument> arguments)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (arguments.Length != kernel.Parameters.Count)
             throw new ArgumentException($"kernel '{kernel.Name}' takes {kernel.Parameters.Count} arguments, got {arguments.Length}");
@@ -55,7 +74,6 @@ public abstract class Backend : IDisposable
                 throw new ArgumentException($"kernel '{kernel.Name}' parameter '{p.Name}' is a {p.Kind}, argument {i} is not");
             if (arguments[i].IsView) CheckRange(arguments[i].Buffer!, arguments[i].ByteOffset, arguments[i].Length * ElementSize(p.ElementType));
         }
-        LaunchCore(kernel, grid, arguments);
     }
 
     /// <summary>Records a timing event in the device's queue.</summary>
@@ -74,6 +92,7 @@ public abstract class Backend : IDisposable
     protected abstract void UploadCore(DeviceBuffer destination, long byteOffset, ReadOnlySpan<byte> source);
     protected abstract void DownloadCore(DeviceBuffer source, long byteOffset, Span<byte> destination);
     protected abstract void LaunchCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments);
+    protected abstract long LaunchCountingCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments);
     protected abstract DeviceEvent RecordEventCore();
     protected abstract double ElapsedMillisecondsCore(DeviceEvent start, DeviceEvent end);
     protected abstract void SynchronizeCore();
@@ -118,6 +137,9 @@ public abstract class DeviceEvent : IDisposable
 /// <summary>Group size and group count in up to three dimensions (unused dimensions are 1).</summary>
 public readonly record struct LaunchGrid(Dim3 GroupSize, Dim3 GroupCount)
 {
+    /// <summary>No work items (an empty tensor): not an error, but device APIs reject a zero-sized launch.</summary>
+    public bool IsEmpty => GroupSize.Volume == 0 || GroupCount.Volume == 0;
+
     /// <summary>A 1-D grid covering <paramref name="threads"/> work items in groups of <paramref name="groupSize"/>.</summary>
     public static LaunchGrid Linear(long threads, int groupSize = 256) =>
         new(new Dim3(groupSize), new Dim3((int)((threads + groupSize - 1) / groupSize)));

@@ -27,6 +27,13 @@ internal static class KernelSpecialization
         return defines ?? (IReadOnlyList<string>)[];
     }
 
+    /// <summary>
+    /// <see cref="Defines"/> plus GPUE_COUNT_BYTES: the kernel's counting build, which takes the launch's 64-bit byte
+    /// total (zeroed device memory, little-endian) as one extra last argument.
+    /// </summary>
+    public static IReadOnlyList<string> CountingDefines(KernelDescriptor kernel, ReadOnlySpan<KernelArgument> arguments) =>
+        [.. Defines(kernel, arguments), "GPUE_COUNT_BYTES"];
+
     /// <summary>A C literal for a 32-bit scalar: ints as decimals (negatives in parentheses), floats with a '.0f' form.</summary>
     public static string Literal(KernelParameter p, int bits, string kernelName)
     {

@@ -11,6 +11,9 @@ namespace GpuEngine.Execution;
 public sealed record KernelLaunch(Node Node, KernelDescriptor Kernel, LaunchGrid Grid, KernelArgument[] Arguments)
 {
     public void Run(Backend backend) => backend.Launch(Kernel, Grid, Arguments);
+
+    /// <summary>Runs the launch counting the bytes it moves in device memory (<see cref="Backend.LaunchCounting"/>).</summary>
+    public long RunCounting(Backend backend) => backend.LaunchCounting(Kernel, Grid, Arguments);
 }
 
 /// <summary>Bytes of a device buffer that hold one tensor: the buffer, the byte offset, the element count.</summary>

@@ -6,8 +6,8 @@ namespace GpuEngine.Kernels;
 /// Counts the bytes kernels on the CPU backend really move through device-memory views: every element access
 /// through a <see cref="View{T}"/> over a device buffer adds its element size; group shared memory is not counted.
 /// The indexer returns a reference, so a read-modify-write of one element (<c>c[i] += x</c>) counts once.
-/// The counter follows the async flow that started it (Parallel.For carries it to the workers), so counting in one
-/// test or command never sees another's kernels. Costs one static read per access while no counter is running.
+/// The counter follows the async flow that started it (Parallel.For carries it to the workers, the cpu backend hands it
+/// to the item threads of barrier kernels), so counting in one test or command never sees another's kernels. Costs one static read per access while no counter is running.
 /// </summary>
 public sealed class AccessCounter : IDisposable
 {

@@ -29,7 +29,8 @@ public sealed class SpecializeAttribute : Attribute;
 
 /// <summary>
 /// Maps an API member to device code per dialect. Templates use <c>{0}</c>, <c>{1}</c>... for the rendered
-/// arguments (a view argument renders as its already-offset element pointer). Read by the generator only.
+/// arguments (a view argument renders as its already-offset element pointer, to be indexed with <c>GPUE_AT(p, i)</c>
+/// so the counting build tallies the access as the member's C# body does on the CPU). Read by the generator only.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Property, Inherited = false)]
 public sealed class DeviceIntrinsicAttribute(string cuda, string openCl) : Attribute

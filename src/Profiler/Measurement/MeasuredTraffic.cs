@@ -1,29 +1,20 @@
 using GpuEngine.Execution;
-using GpuEngine.Kernels;
 
 namespace GpuEngine.Profiling.Measurement;
 
 /// <summary>
 /// The bytes each kernel launch really loads and stores in device memory, counted by running every launch once more
-/// with an <see cref="AccessCounter"/> (element accesses through device-memory views; group shared memory excluded).
-/// Beside the analytic mem_rw this shows traffic amplification: halos and re-reads in convolutions, re-reads of
-/// weights per output, tiling. Counting runs on the cpu backend, which executes the kernels' own C#; on OpenCL and
-/// CUDA it is not available yet and the columns stay empty.
+/// through <see cref="Backends.Backend.LaunchCounting"/>: element accesses through device-memory views, group shared
+/// memory excluded. On OpenCL and CUDA that is the kernel's generator-emitted counting build, on the cpu backend an
+/// access counter around the C# kernel; both count the same accesses. Beside the analytic mem_rw this shows traffic
+/// amplification: halos and re-reads in convolutions, re-reads of weights per output, tiling.
 /// </summary>
 public static class MeasuredTraffic
 {
-    /// <summary>Bytes per launch in launch order, or null where the backend cannot count.</summary>
-    public static IReadOnlyList<long>? Count(InferenceSession session)
-    {
-        if (session.Backend.Name != "cpu") return null;
-        var bytes = new long[session.Launches.Count];
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            using var counter = AccessCounter.Start();
-            session.Launches[i].Run(session.Backend);
-            session.Backend.Synchronize();
-            bytes[i] = counter.Bytes;
-        }
-        return bytes;
-    }
+    /// <summary>
+    /// Bytes per launch, in launch order, from one more run of every launch. Which elements a kernel touches depends on
+    /// shapes only, never on values, so the count holds whatever the arena holds.
+    /// </summary>
+    public static IReadOnlyList<long> Count(InferenceSession session) =>
+        [.. session.Launches.Select(launch => launch.RunCounting(session.Backend))];
 }

@@ -69,7 +69,7 @@ public static class ProfileReport
         "node/leaves: a fused or re-parameterized kernel's time is shared among the layers it covers in proportion to their flops.",
         "net_dev_mem = activation bytes alive when the step starts; dev_mem_alloc = bytes its output adds (0 in place); dev_max_mem_alloc = their sum (no temporaries); exact from the memory plan.",
         "intensity = flops / mem_rw; roofline_pct = gflops / min(peak GFLOP/s, intensity x copy GB/s), ceilings measured on this device by the engine's ReLU (copy) and tiled matmul kernels (--roofline or --format svg).",
-        "measured_bytes: bytes the kernels really loaded and stored in device memory, counted through their views in one extra run (cpu backend only; empty elsewhere); traffic_ratio = measured_bytes / mem_rw.",
+        "measured_bytes: bytes the kernels really loaded and stored in device memory (group shared memory excluded), counted in one extra run of every launch (the kernels' counting build on opencl/cuda, an access counter on cpu); traffic_ratio = measured_bytes / mem_rw.",
         "totals: sums, except net_dev_mem and dev_max_mem_alloc (the maximum) and the rates, intensity and roofline_pct (recomputed from the totals).",
     ];
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using GpuEngine.Backends;
 using GpuEngine.Backends.Cuda;
+using GpuEngine.Kernels;
 
 namespace GpuEngine.Tests.Backends;
 
@@ -91,6 +92,27 @@ public sealed class CudaBackendTests : IDisposable
         }
         Assert.Equal(2, Backend.ModuleLoadCount - before);
     }
+
+    [CudaFact]
+    public void CountingBuildIsACachedVariantThatCountsEveryAccess()
+    {
+        const int n = 1000;
+        using var x = Backend.Allocate(n * 4L);
+        using var y = Backend.Allocate(n * 4L);
+        var relu = GeneratedKernels.ActivationKernels_Relu;
+        KernelArgument[] args = [KernelArgument.View(x, 0, n), KernelArgument.View(y, 0, n), KernelArgument.Int(n)];
+        int before = Backend.ModuleLoadCount;
+        Backend.Launch(relu, LaunchGrid.Linear(n), args);
+        // One 4-byte read and one 4-byte write per element, however often it runs.
+        Assert.Equal(8L * n, Backend.LaunchCounting(relu, LaunchGrid.Linear(n), args));
+        Assert.Equal(8L * n, Backend.LaunchCounting(relu, LaunchGrid.Linear(n), args));
+        Assert.Equal(2, Backend.ModuleLoadCount - before);
+        Assert.Equal(0, Backend.LaunchCounting(relu, LaunchGrid.Linear(0), [KernelArgument.View(x, 0, 0), KernelArgument.View(y, 0, 0), KernelArgument.Int(0)]));
+    }
+
+    [CudaFact]
+    public void CountingTotalGoesPast32Bits() =>
+        Assert.Equal(TestKernels.LargeTalliesTotal(256), Backend.LaunchCounting(TestKernels.LargeTallies, LaunchGrid.Linear(256, 64), []));
 
     [CudaFact]
     public void EventsTimeAKernelWithAPositiveDuration()

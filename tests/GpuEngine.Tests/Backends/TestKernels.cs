@@ -76,6 +76,32 @@ internal static class TestKernels
         }
         """);
 
+    /// <summary>
+    /// Counting build only: every work item adds 6 GiB plus its global id to the launch's byte total, so the total
+    /// runs far past 32 bits (OpenCL keeps it as two 32-bit words with a carry). It takes no arguments but the total
+    /// (GPUE_TOTAL_PARAM_ALONE), and rides on a generated unit (Relu's) for the counting prelude.
+    /// </summary>
+    public static readonly KernelDescriptor LargeTallies = new("LargeTallies", "large_tallies", [],
+        GeneratedKernels.ActivationKernels_Relu.CudaSource + """
+        extern "C" __global__ void large_tallies(GPUE_TOTAL_PARAM_ALONE)
+        {
+            GPUE_TALLY_BEGIN();
+            gpue_tally = LargeTally + blockIdx.x * blockDim.x + threadIdx.x;
+            GPUE_TALLY_FLUSH();
+        }
+        """.Replace("LargeTally", "0x180000000ULL"),
+        GeneratedKernels.ActivationKernels_Relu.OpenClSource + """
+        __kernel void large_tallies(GPUE_TOTAL_PARAM_ALONE)
+        {
+            GPUE_TALLY_BEGIN();
+            gpue_tally = LargeTally + get_global_id(0);
+            GPUE_TALLY_FLUSH();
+        }
+        """.Replace("LargeTally", "0x180000000UL"));
+
+    /// <summary>The total <see cref="LargeTallies"/> reaches over <paramref name="items"/> work items.</summary>
+    public static long LargeTalliesTotal(int items) => items * 0x180000000L + (long)items * (items - 1) / 2;
+
     /// <summary>A kernel whose OpenCL C does not compile (undeclared identifier), for build-error reporting.</summary>
     public static readonly KernelDescriptor Broken = new("BrokenKernel", "broken", [Out("y")],
         """extern "C" __global__ void broken(float* y_base, int y_offset, int y_length) { y_base[0] = undeclared_thing; }""",

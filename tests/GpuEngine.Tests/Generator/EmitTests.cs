@@ -38,8 +38,8 @@ public class EmitTests
     public void CudaSignature_FollowsViewConvention()
     {
         var (_, generated) = GeneratorHarness.Run(Sample);
-        Assert.Contains("extern \"\"C\"\" __global__ void Sample_Saxpy(const float* x_base, int x_offset, int x_length, float* y_base, int y_offset, int y_length, float alpha)", generated);
-        Assert.Contains("__kernel void Sample_Saxpy(__global const float* x_base, int x_offset, int x_length, __global float* y_base, int y_offset, int y_length, float alpha)", generated);
+        Assert.Contains("extern \"\"C\"\" __global__ void Sample_Saxpy(const float* x_base, int x_offset, int x_length, float* y_base, int y_offset, int y_length, float alpha GPUE_TOTAL_PARAM)", generated);
+        Assert.Contains("__kernel void Sample_Saxpy(__global const float* x_base, int x_offset, int x_length, __global float* y_base, int y_offset, int y_length, float alpha GPUE_TOTAL_PARAM)", generated);
         Assert.Contains("#ifndef unroll", generated);
         Assert.Contains("(r < unroll)", generated);
     }
@@ -76,7 +76,48 @@ public class EmitTests
         Assert.Empty(diagnostics);
         Assert.Contains("Macro_Pick(float x, int mode_v)", generated);
         Assert.Contains("int local_v = mode_v;", generated);
-        Assert.Contains("Macro_Pick(v[0], mode)", generated);
+        Assert.Contains("Macro_Pick(GPUE_AT(v, 0), mode)", generated);
+    }
+
+    [Fact]
+    public void DeviceMemoryAccesses_GoThroughTheCountingMacros()
+    {
+        var (diagnostics, generated) = GeneratorHarness.Run("""
+            public static class Counted
+            {
+                [KernelHelper] public static float Load(View<float> v, int i) => v[i];
+
+                [Kernel]
+                public static void Run(WorkItem item, View<float> v, View<int> hits, int n)
+                {
+                    var tile = Group.Shared<float>(64);
+                    int i = item.GlobalX;
+                    if (i >= n) return;
+                    tile[item.LocalX] = Load(v, i);
+                    Atomic.Add(hits, 0, 1);
+                    v[i] += tile[item.LocalX];
+                }
+            }
+            """);
+        Assert.Empty(diagnostics);
+        // Views: through GPUE_AT (intrinsics too); group shared memory: plain indexing, never counted.
+        Assert.Contains("GPUE_AT(v, i) += tile[((int)get_local_id(0))];", generated);
+        Assert.Contains("atomic_add(&GPUE_AT(hits, 0), 1);", generated);
+        Assert.Contains("return GPUE_AT(v, i);", generated);
+        // A helper taking views gets the work item's tally; the kernel takes the launch total last, starts its
+        // tally, and adds it to the total wherever a work item leaves.
+        Assert.Contains("float Counted_Load(__global const float* v, int v_length, int i GPUE_TALLY_PARAM)", generated);
+        Assert.Contains("Counted_Load(v, v_length, i GPUE_TALLY_ARG)", generated);
+        Assert.Contains("int hits_length, int n GPUE_TOTAL_PARAM)", generated);
+        Assert.Contains("GPUE_TALLY_BEGIN();", generated);
+        Assert.Contains("GPUE_TALLY_FLUSH();\n        return;", generated.Replace("\r\n", "\n"));
+        Assert.EndsWith("GPUE_TALLY_FLUSH();\n}\n", Between(generated, "__kernel void Counted_Run", "\")").Replace("\r\n", "\n"));
+    }
+
+    private static string Between(string text, string start, string end)
+    {
+        int from = text.IndexOf(start, StringComparison.Ordinal);
+        return text[from..text.IndexOf(end, from, StringComparison.Ordinal)];
     }
 
     [Theory]

@@ -1,44 +1,68 @@
-using System.Runtime.InteropServices;
-using GpuEngine.Backends;
-using GpuEngine.Backends.Cpu;
 using GpuEngine.Execution;
 using GpuEngine.Ir;
-using GpuEngine.Kernels;
 using GpuEngine.Loading;
 using GpuEngine.Ops;
+using GpuEngine.Planning;
 using GpuEngine.Profiling.Costs;
 using GpuEngine.Profiling.Measurement;
+using GpuEngine.Quantization;
+using GpuEngine.Tests.Kernels;
 using GpuEngine.Zoo;
 
 namespace GpuEngine.Tests.Profiling;
 
-/// <summary>The counting run: simple kernels move exactly their analytic bytes; shared memory is not device traffic.</summary>
+/// <summary>
+/// The counting run on every backend: simple kernels move exactly their analytic bytes, shared memory is not device
+/// traffic, and a whole model counts the same on every backend without changing its output.
+/// </summary>
 public class MeasuredTrafficTests
 {
-    [Fact]
-    public void ReluMovesExactlyItsAnalyticBytes()
+    public static TheoryData<string> Devices() => InferenceSessionDevices.Names();
+
+    public static TheoryData<string, Precision> ModelCases()
     {
-        using var backend = new CpuBackend();
-        const int count = 1000;
-        using var x = backend.Allocate(4 * count);
-        using var y = backend.Allocate(4 * count);
-        backend.Upload(x, 0, MemoryMarshal.AsBytes(new float[count].AsSpan()));
-        using var counter = AccessCounter.Start();
-        backend.Launch(GeneratedKernels.ActivationKernels_Relu, LaunchGrid.Linear(count),
-            [KernelArgument.View(x, 0, count), KernelArgument.View(y, 0, count), KernelArgument.Int(count)]);
-        counter.Dispose();
-        var shape = new TensorShape(1, 10, 10, 10);
-        var analytic = ActivationCost.Count(shape, shape);
-        Assert.Equal(4 * (analytic.ReadElements + analytic.WriteElements), counter.Bytes);
+        var data = new TheoryData<string, Precision>();
+        foreach (var device in InferenceSessionDevices.List().Where(d => d != "cpu"))
+            foreach (var precision in new[] { Precision.Fp32, Precision.Int8 }) data.Add(device, precision);
+        return data;
     }
 
-    [Fact]
-    public void AddMatchesAnalyticAndLinearCountsNoSharedMemory()
+    [Theory]
+    [MemberData(nameof(Devices))]
+    public void SimpleKernelsMoveExactlyTheirAnalyticBytes(string device)
+    {
+        var b = new GraphBuilder("simple");
+        b.Input("x", new TensorShape(2, 3, 8, 8));
+        b.Add("bn", new BatchNorm2d(3), "x");
+        b.Add("relu", new Relu(), "bn");
+        b.Add("add", new Add(), "relu", "bn");
+        b.Add("max", new MaxPool2d(2, 2, 0), "add");
+        b.Add("gap", new AdaptiveAvgPool2d(1), "max");
+        b.Output("gap");
+        var graph = WeightInitializer.Initialize(b.Build(), 2);
+        // No folding or fusion: every op keeps its own launch.
+        using var session = new InferenceSession(graph, new SessionOptions { Device = device, OptimizeGraph = false });
+        var measured = MeasuredTraffic.Count(session);
+        var exec = session.ExecutionGraph;
+        Assert.Equal(5, session.Launches.Count);
+        for (int i = 0; i < session.Launches.Count; i++)
+        {
+            var node = session.Launches[i].Node;
+            long elements = exec.InputShape(node).Elements;
+            // Each element reads its channel's gamma, beta, mean and variance; the analytic count reads the two
+            // parameters once (running statistics are buffers, as RASP counts them).
+            long expected = node.Op is BatchNorm2d ? 4 * (elements + 4 * elements + elements) : CostModel.Layer(exec, node).MemRw;
+            Assert.True(expected == measured[i], $"{node.Name} on {device}: measured {measured[i]} bytes, expected {expected}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Devices))]
+    public void AddMatchesAnalyticAndLinearCountsNoSharedMemory(string device)
     {
         var graph = WeightInitializer.Initialize(ModelZoo.Create("mobilenet_v2", new TensorShape(1, 3, 32, 32)), 3);
-        using var session = new InferenceSession(graph, new SessionOptions { Device = "cpu" });
-        session.WriteInput(graph.Inputs[0].Name, RandomInput.Uniform(graph.Inputs[0].Shape, 3));
-        var measured = MeasuredTraffic.Count(session)!;
+        using var session = new InferenceSession(graph, new SessionOptions { Device = device });
+        var measured = MeasuredTraffic.Count(session);
         var exec = session.ExecutionGraph;
         for (int i = 0; i < session.Launches.Count; i++)
         {
@@ -55,4 +79,31 @@ public class MeasuredTrafficTests
         }
         Assert.Contains(session.Launches, l => l.Node.Op is Add);
     }
+
+    [Theory]
+    [MemberData(nameof(ModelCases))]
+    public void RepVggA0_CountsWhatTheCpuCounts_AndKeepsItsOutput(string device, Precision precision)
+    {
+        var shape = new TensorShape(1, 3, 32, 32);
+        var graph = WeightInitializer.Initialize(ModelZoo.Create("repvgg-a0", shape, 10), 4);
+        var options = new SessionOptions { Precision = precision };
+        if (precision == Precision.Int8)
+            options = options with { Quantization = Quantizer.Calibrate(graph, new SessionOptions { Device = "cpu" }, new CalibrationOptions { Samples = 2 }) };
+        var input = RandomInput.Uniform(shape, 6);
+        using var cpu = new InferenceSession(graph, options with { Device = "cpu" });
+        using var session = new InferenceSession(graph, options with { Device = device });
+
+        var expected = MeasuredTraffic.Count(cpu);
+        var plain = session.Run(input).Floats.ToArray();
+        session.WriteInput(session.InputMetadata[0].Name, input);
+        var measured = MeasuredTraffic.Count(session);
+        var counted = session.ReadTensor(OutputName(session)).Floats.ToArray();
+
+        Assert.Equal(expected, measured);
+        Assert.True(plain.AsSpan().SequenceEqual(counted), "the counting run changed the model's output");
+        Assert.Contains(session.Launches, l => l.Kernel.Name.StartsWith(precision == Precision.Int8 ? "Int8Conv2d" : "Conv2d", StringComparison.Ordinal));
+    }
+
+    private static string OutputName(InferenceSession session) =>
+        session.Quantization is null ? session.OutputMetadata[0].Name : InferenceSession.DequantizedName(session.OutputMetadata[0].Name);
 }

@@ -40,11 +40,19 @@ public sealed class CpuBackend : Backend
         }
         var body = binder(cpuArguments);
         long groups = grid.GroupCount.Volume;
-        if (groups == 0 || grid.GroupSize.Volume == 0) return;
+        if (grid.IsEmpty) return;
         if (kernel.UsesBarrier && kernel.CpuGroupBinder is not null && !ThreadPerWorkItem)
             RunPhased(kernel.CpuGroupBinder(cpuArguments), grid, groups);
         else if (kernel.UsesBarrier) RunWithBarriers(body, grid, groups);
         else RunAsLoops(body, grid, groups, usesShared: kernel.SharedMemoryBytes > 0);
+    }
+
+    /// <summary>The C# kernel counts through its views: an <see cref="AccessCounter"/> around the launch.</summary>
+    protected override long LaunchCountingCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
+    {
+        using var counter = AccessCounter.Start();
+        LaunchCore(kernel, grid, arguments);
+        return counter.Bytes;
     }
 
     /// <summary>

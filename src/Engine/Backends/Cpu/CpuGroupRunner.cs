@@ -16,6 +16,7 @@ internal sealed class CpuGroupRunner : IDisposable
     private readonly CpuGroupContext _context;
     private int _generation;
     private CpuKernelBody? _body;
+    private ExecutionContext? _launchFlow;
     private WorkItem _group;
     private int _active;
     private int _arrived;
@@ -43,6 +44,9 @@ internal sealed class CpuGroupRunner : IDisposable
         lock (_gate)
         {
             _body = body;
+            // The item threads were started by an earlier launch: hand them this launch's async-flow state
+            // (an AccessCounter counting this launch's accesses).
+            _launchFlow = ExecutionContext.Capture();
             _group = group;
             _active = _threads.Length;
             _arrived = 0;
@@ -51,6 +55,7 @@ internal sealed class CpuGroupRunner : IDisposable
             Monitor.PulseAll(_gate);
             while (_active > 0) Monitor.Wait(_gate);
             _body = null;
+            _launchFlow = null;
         }
         if (_fault is not null) throw new AggregateException("a work item failed", _fault);
     }
@@ -62,19 +67,22 @@ internal sealed class CpuGroupRunner : IDisposable
         while (true)
         {
             CpuKernelBody body;
-            WorkItem g;
+            ExecutionContext? flow;
+            WorkItem item;
             lock (_gate)
             {
                 while (_generation == seen && !_disposed) Monitor.Wait(_gate);
                 if (_disposed) return;
                 seen = _generation;
                 body = _body!;
-                g = _group;
+                flow = _launchFlow;
+                item = _group with { LocalX = lx, LocalY = ly, LocalZ = lz };
             }
             try
             {
                 _context.Enter();
-                body(g with { LocalX = lx, LocalY = ly, LocalZ = lz });
+                if (flow is null) body(item);
+                else ExecutionContext.Run(flow, _ => body(item), null);
             }
             catch (Exception e)
             {

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Text;
 using GpuEngine.Kernels;
 
@@ -82,13 +83,29 @@ public sealed unsafe class CudaBackend : Backend
 
     protected override void LaunchCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
     {
-        // An empty grid (an empty tensor) is not an error, but both APIs reject a zero-sized launch.
-        if (grid.GroupCount.Volume == 0 || grid.GroupSize.Volume == 0) return;
-        var defines = KernelSpecialization.Defines(kernel, arguments);
+        if (grid.IsEmpty) return;
+        Enqueue(kernel, grid, arguments, KernelSpecialization.Defines(kernel, arguments), total: null);
+    }
+
+    /// <summary>The counting build, cached beside the plain one, adds every work item's bytes to a zeroed total.</summary>
+    protected override long LaunchCountingCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
+    {
+        if (grid.IsEmpty) return 0;
+        Span<byte> total = stackalloc byte[sizeof(long)];
+        total.Clear();
+        using var buffer = (CudaBuffer)AllocateCore(total.Length);
+        UploadCore(buffer, 0, total);
+        Enqueue(kernel, grid, arguments, KernelSpecialization.CountingDefines(kernel, arguments), buffer);
+        DownloadCore(buffer, 0, total); // waits for the launch: the copy runs on the same (legacy default) stream
+        return BinaryPrimitives.ReadInt64LittleEndian(total);
+    }
+
+    private void Enqueue(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments, IReadOnlyList<string> defines, CudaBuffer? total)
+    {
         lock (_gate)
         {
             MakeCurrent();
-            Kernel(kernel, defines).Launch(this, grid, arguments);
+            Kernel(kernel, defines).Launch(this, grid, arguments, total);
         }
     }
 

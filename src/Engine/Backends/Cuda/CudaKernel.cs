@@ -9,10 +9,13 @@ namespace GpuEngine.Backends.Cuda;
 /// </summary>
 internal sealed unsafe class CudaKernel(KernelDescriptor descriptor, nint module, nint function) : IDisposable
 {
-    /// <summary>Launches on the default stream over <paramref name="grid"/>.</summary>
-    public void Launch(CudaBackend backend, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
+    /// <summary>
+    /// Launches on the default stream over <paramref name="grid"/>. A counting build takes <paramref name="total"/>,
+    /// the launch's byte total, as its last argument.
+    /// </summary>
+    public void Launch(CudaBackend backend, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments, CudaBuffer? total)
     {
-        int count = 0;
+        int count = total is null ? 0 : 1;
         foreach (var p in descriptor.Parameters)
             count += p.Specialized ? 0 : p.Kind == KernelParameterKind.View ? 3 : 1;
         // One 8-byte slot per kernel argument; cuLaunchKernel reads each parameter's own size from its slot
@@ -37,6 +40,7 @@ internal sealed unsafe class CudaKernel(KernelDescriptor descriptor, nint module
                 slots[k++] = (uint)a.ScalarBits;
             }
         }
+        if (total is not null) slots[k] = total.Pointer;
         for (int j = 0; j < count; j++) pointers[j] = (nint)(slots + j);
         CudaException.Check(CudaNative.cuLaunchKernel(function,
                 (uint)grid.GroupCount.X, (uint)grid.GroupCount.Y, (uint)grid.GroupCount.Z,

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using GpuEngine.Kernels;
 
 namespace GpuEngine.Backends.OpenCl;
@@ -78,11 +79,27 @@ public sealed unsafe class OpenClBackend : Backend
 
     protected override void LaunchCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
     {
-        // An empty grid (an empty tensor) is not an error, but both APIs reject a zero-sized launch.
-        if (grid.GroupCount.Volume == 0 || grid.GroupSize.Volume == 0) return;
-        var defines = KernelSpecialization.Defines(kernel, arguments);
+        if (grid.IsEmpty) return;
+        Enqueue(kernel, grid, arguments, KernelSpecialization.Defines(kernel, arguments), total: null);
+    }
+
+    /// <summary>The counting build, cached beside the plain one, adds every work item's bytes to a zeroed total.</summary>
+    protected override long LaunchCountingCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
+    {
+        if (grid.IsEmpty) return 0;
+        Span<byte> total = stackalloc byte[sizeof(long)];
+        total.Clear();
+        using var buffer = (OpenClBuffer)AllocateCore(total.Length);
+        UploadCore(buffer, 0, total);
+        Enqueue(kernel, grid, arguments, KernelSpecialization.CountingDefines(kernel, arguments), buffer);
+        DownloadCore(buffer, 0, total);
+        return BinaryPrimitives.ReadInt64LittleEndian(total);
+    }
+
+    private void Enqueue(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments, IReadOnlyList<string> defines, OpenClBuffer? total)
+    {
         // cl_kernel arguments are shared state between threads: set-and-enqueue must not interleave.
-        lock (_gate) _compiler.GetKernel(kernel, defines).Enqueue(_queue, this, grid, arguments);
+        lock (_gate) _compiler.GetKernel(kernel, defines).Enqueue(_queue, this, grid, arguments, total);
     }
 
     protected override DeviceEvent RecordEventCore()

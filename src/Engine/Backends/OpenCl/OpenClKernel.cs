@@ -9,8 +9,11 @@ namespace GpuEngine.Backends.OpenCl;
 /// </summary>
 internal sealed unsafe class OpenClKernel(KernelDescriptor descriptor, nint handle) : IDisposable
 {
-    /// <summary>Sets every argument, then enqueues over <paramref name="grid"/> on <paramref name="queue"/>.</summary>
-    public void Enqueue(nint queue, OpenClBackend backend, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
+    /// <summary>
+    /// Sets every argument, then enqueues over <paramref name="grid"/> on <paramref name="queue"/>. A counting build
+    /// takes <paramref name="total"/>, the launch's byte total, as its last argument.
+    /// </summary>
+    public void Enqueue(nint queue, OpenClBackend backend, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments, OpenClBuffer? total)
     {
         uint index = 0;
         for (int i = 0; i < descriptor.Parameters.Count; i++)
@@ -33,6 +36,11 @@ internal sealed unsafe class OpenClKernel(KernelDescriptor descriptor, nint hand
                 int bits = a.ScalarBits;
                 Set(index++, sizeof(int), &bits, p.Name);
             }
+        }
+        if (total is not null)
+        {
+            nint mem = total.Handle;
+            Set(index, (nuint)sizeof(nint), &mem, "gpue_total");
         }
         nuint* global = stackalloc nuint[3];
         nuint* local = stackalloc nuint[3];

@@ -70,7 +70,7 @@ namespace GpuEngine.Kernels.Generator.Emit
                 case CastExpressionSyntax c:
                     return "((" + Type(_model.GetTypeInfo(c.Type).Type!, c.Type) + ")" + Expr(c.Expression) + ")";
                 case ElementAccessExpressionSyntax ea when ea.ArgumentList.Arguments.Count == 1:
-                    return Expr(ea.Expression) + "[" + Expr(ea.ArgumentList.Arguments[0].Expression) + "]";
+                    return ElementAccess(ea);
                 case MemberAccessExpressionSyntax ma:
                     return MemberAccess(ma);
                 case InvocationExpressionSyntax call:
@@ -97,6 +97,16 @@ namespace GpuEngine.Kernels.Generator.Emit
                     Unsupported(id, id.Identifier.Text);
                     return "0";
             }
+        }
+
+        /// <summary>
+        /// A view parameter's element is device memory, accessed through GPUE_AT so the counting build can tally
+        /// it; a Group.Shared local (the only view local) is a plain array, never counted.
+        /// </summary>
+        private string ElementAccess(ElementAccessExpressionSyntax ea)
+        {
+            string view = Expr(ea.Expression), index = Expr(ea.ArgumentList.Arguments[0].Expression);
+            return _model.GetSymbolInfo(ea.Expression).Symbol is ILocalSymbol ? view + "[" + index + "]" : "GPUE_AT(" + view + ", " + index + ")";
         }
 
         private string MemberAccess(MemberAccessExpressionSyntax ma)
@@ -131,7 +141,7 @@ namespace GpuEngine.Kernels.Generator.Emit
                     args.Add(args[args.Count - 1] + "_length");
             }
             if (template != null) return string.Format(CultureInfo.InvariantCulture, template, args.ToArray());
-            return HelperName(method) + "(" + string.Join(", ", args) + ")";
+            return HelperName(method) + "(" + string.Join(", ", args) + (TakesViews(method) ? " GPUE_TALLY_ARG" : "") + ")";
         }
 
         private string Literal(object? value, SyntaxNode at)

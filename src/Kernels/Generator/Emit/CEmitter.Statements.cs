@@ -62,6 +62,8 @@ namespace GpuEngine.Kernels.Generator.Emit
                     Line("continue;");
                     break;
                 case ReturnStatementSyntax ret:
+                    // A work item leaving the kernel adds its tally to the launch total (counting build only).
+                    if (_emittingKernel) Line("GPUE_TALLY_FLUSH();");
                     Line(ret.Expression != null ? "return " + Expr(ret.Expression) + ";" : "return;");
                     break;
                 case EmptyStatementSyntax:

@@ -21,6 +21,7 @@ namespace GpuEngine.Kernels.Generator.Emit
         private readonly HashSet<string> _macroNames = new HashSet<string>();
         private SemanticModel _model = null!;
         private int _indent;
+        private bool _emittingKernel;
 
         /// <summary>Bytes of shared memory declared by the kernel last emitted.</summary>
         public int SharedMemoryBytes { get; private set; }
@@ -72,8 +73,10 @@ namespace GpuEngine.Kernels.Generator.Emit
                 else parameters.Add(Type(p.Type, syntax) + " " + Name(p));
             }
             _out.Append('\n').Append(_dialect.HelperQualifier).Append(Type(helper.ReturnType, syntax)).Append(' ')
-                .Append(HelperName(helper)).Append('(').Append(string.Join(", ", parameters)).Append(")\n{\n");
+                .Append(HelperName(helper)).Append('(').Append(string.Join(", ", parameters))
+                .Append(TakesViews(helper) ? " GPUE_TALLY_PARAM" : "").Append(")\n{\n");
             _indent = 1;
+            _emittingKernel = false;
             EmitBody(syntax, helper.ReturnsVoid);
             _out.Append("}\n");
         }
@@ -98,12 +101,27 @@ namespace GpuEngine.Kernels.Generator.Emit
                 else if (!KernelRewriter.HasAttribute(p, "GpuEngine.Kernels.SpecializeAttribute"))
                     parameters.Add(Type(p.Type, syntax) + " " + Name(p));
             }
+            // The counting build appends the launch's byte total as the last argument (see the prelude).
             _out.Append('\n').Append(_dialect.KernelQualifier).Append(' ').Append(entryPoint).Append('(')
-                .Append(string.Join(", ", parameters)).Append(")\n{\n");
+                .Append(string.Join(", ", parameters)).Append(parameters.Count > 0 ? " GPUE_TOTAL_PARAM" : "GPUE_TOTAL_PARAM_ALONE").Append(")\n{\n");
             _indent = 1;
+            _emittingKernel = true;
             foreach (var line in prologue) Line(line);
+            Line("GPUE_TALLY_BEGIN();");
             EmitBody(syntax, true);
+            Line("GPUE_TALLY_FLUSH();");
             _out.Append("}\n");
+        }
+
+        /// <summary>
+        /// Whether a helper takes views: only those can touch device memory, so only those get the work item's
+        /// byte tally in the counting build.
+        /// </summary>
+        private static bool TakesViews(IMethodSymbol helper)
+        {
+            foreach (var p in helper.Parameters)
+                if (KernelRewriter.IsView(p.Type, out _)) return true;
+            return false;
         }
 
         private void EmitBody(MethodDeclarationSyntax syntax, bool returnsVoid)

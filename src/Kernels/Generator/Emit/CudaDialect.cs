@@ -52,12 +52,19 @@ extern ""C"" __device__ float fmaf(float, float, float); extern ""C"" __device__
 static __device__ __forceinline__ int atomicAdd(int* p, int v) { return __nvvm_atom_add_gen_i(p, v); }
 static __device__ __forceinline__ float atomicAdd(float* p, float v) { return __nvvm_atom_add_gen_f(p, v); }
 static __device__ __forceinline__ int atomicMax(int* p, int v) { return __nvvm_atom_max_gen_i(p, v); }
+static __device__ __forceinline__ unsigned long long atomicAdd(unsigned long long* p, unsigned long long v) { return __nvvm_atom_add_gen_ll((long long*)p, (long long)v); }
 static __device__ __forceinline__ int __dp4a(int a, int b, int c) { int d; asm(""dp4a.s32.s32 %0, %1, %2, %3;"" : ""=r""(d) : ""r""(a), ""r""(b), ""r""(c)); return d; }
 #endif
 ";
 
+        // The counting build's launch total: one 64-bit word, added to with the native 64-bit atomic.
         private const string Support = @"#define GPUE_FN static __device__ __forceinline__
 #define GPUE_I64 long long
+#define GPUE_U64 unsigned long long
+#ifdef GPUE_COUNT_BYTES
+#define GPUE_TOTAL_DECL unsigned long long* gpue_total
+#define GPUE_TALLY_FLUSH() atomicAdd(gpue_total, gpue_tally)
+#endif
 static __device__ __forceinline__ int gpue_min(int a, int b) { return a < b ? a : b; }
 static __device__ __forceinline__ int gpue_max(int a, int b) { return a > b ? a : b; }
 static __device__ __forceinline__ float gpue_min(float a, float b) { return fminf(a, b); }
