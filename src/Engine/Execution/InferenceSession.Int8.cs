@@ -65,8 +65,8 @@ public sealed partial class InferenceSession
         var launches = new List<KernelLaunch>();
         var input = ExecutionGraph.Inputs[0];
         var quantized = AddTensor(QuantizedName(input.Name), input.Shape, DataType.Int8);
-        // The edge conversions are no model layer: each is counted with one (profiles), the first layer reading the input
-        // and the layer writing the output.
+        // No model has the edge conversions as layers; profiles count each with one: the input's with the first layer
+        // reading it, the output's with the layer writing it.
         var firstLayer = ExecutionGraph.Nodes.First(n => n.Inputs.Contains(input.Name)).Layers[0];
         launches.Add(RequantizeLauncher.Quantize(
             new Node(QuantizedName(input.Name), new QuantizeOp(), [input.Name], QuantizedName(input.Name), Covers: [firstLayer]),

@@ -67,8 +67,9 @@ public sealed record CalibrationOptions
 }
 
 /// <summary>
-/// Per-tensor activation ranges (clipping thresholds: min/max, percentile or MSE) from fp32 runs with every intermediate in its own buffer (PlanMemory = false),
-/// so each node's output can be read back. Keys are the execution graph's tensor names (input and node outputs).
+/// Per-tensor activation ranges (clipping thresholds: min/max, percentile or MSE) from fp32 runs with every intermediate
+/// in its own buffer (PlanMemory = false), so each node's output can be read back. Keys are the execution graph's tensor
+/// names (input and node outputs).
 /// </summary>
 public static class Calibration
 {
@@ -105,14 +106,14 @@ public static class Calibration
     /// <summary>Candidates of the MSE search's first pass: the fractions k / CoarseSteps of max |x|, k = 1..CoarseSteps.</summary>
     public const int CoarseSteps = 128;
 
-    /// <summary>Candidates of the second pass, evenly spaced across the two coarse steps around the first pass's best.</summary>
+    /// <summary>The second pass splits the two coarse steps around the first pass's best into this many parts.</summary>
     public const int FineSteps = 32;
 
     /// <summary>
     /// The clipping threshold T in (0, max |x|] whose symmetric int8 grid (scale T/127) quantizes <paramref name="values"/>
     /// with the least mean squared error (<see cref="QuantizationError"/>). A grid search, exact over all values at each
-    /// candidate: first the fractions k/128 of max |x| (k = 128, min/max, down to 1), then 32 points across the two coarse
-    /// steps around the best. Ties keep the larger threshold (less clipping), so min/max wins where clipping gains nothing,
+    /// candidate: first the fractions k/128 of max |x| (k = 128, min/max, down to 1), then the 31 points that split the two
+    /// coarse steps around the best into 32 (a resolution of max |x| / 2048). Ties keep the larger threshold (less clipping), so min/max wins where clipping gains nothing,
     /// and the result is never worse than min/max. 0 for an all-zero tensor.
     /// </summary>
     public static double MseThreshold(float[] values)

@@ -56,7 +56,7 @@ public static class ProfileReport
             .AddFact("arena_bytes", session.Plan.ArenaBytes)
             .AddFact("arena_lower_bound_bytes", session.Plan.LowerBoundBytes)
             .AddFact("weights_bytes", session.Plan.WeightsBytes)
-            .AddFact("peak_activation_bytes", ProfileRows.Peak(SessionSteps.Of(session)).DevMaxMemAlloc);
+            .AddFact("peak_activation_bytes", ProfileRows.WholeRun(SessionSteps.Of(session)).DevMaxMemAlloc);
         if (profile.Roofline is { } roof)
             report.AddFact("roofline", $"copy {roof.PeakGbps:F2} GB/s, matmul {roof.PeakGflops:F2} GFLOP/s, ridge {roof.RidgeIntensity:F2} FLOP/B");
         foreach (var row in rows) report.AddRow(row.Cells(profile.Roofline));

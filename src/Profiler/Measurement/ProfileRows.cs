@@ -82,14 +82,14 @@ internal static class ProfileRows
             SessionSteps.LayerCosts(session, steps).Values);
         var latency = profile.Kernels.Aggregate(LatencyStats.Zero, (sum, k) => sum.Plus(k.Latency));
         return new ProfileRow(model.Name, "Model", $"{profile.Kernels.Count} launches", "", total.InShape.ToString(), total.OutShape.ToString(),
-            total, latency, Peak(steps))
+            total, latency, WholeRun(steps))
         {
             MeasuredBytes = profile.MeasuredBytes?.Sum(),
         };
     }
 
     /// <summary>The memory of a whole run: the highest level, every step's added bytes, the highest peak.</summary>
-    public static StepMemory Peak(IReadOnlyList<SessionStep> steps) => new(
+    public static StepMemory WholeRun(IReadOnlyList<SessionStep> steps) => new(
         steps.Select(s => s.Memory.NetDevMem).DefaultIfEmpty().Max(), steps.Sum(s => s.Memory.DevMemAlloc),
         steps.Select(s => s.Memory.DevMaxMemAlloc).DefaultIfEmpty().Max());
 
