@@ -5,13 +5,16 @@ using GpuEngine.Quantization;
 
 namespace GpuEngine.Cli;
 
-/// <summary>Options of the verbs that run a model in an <see cref="InferenceSession"/> (run, profile): the same meaning in each.</summary>
-public abstract class SessionVerbOptions : ModelOptions
+/// <summary>
+/// Options of the verbs that run a model in an <see cref="InferenceSession"/> (run, profile): the same meaning in each.
+/// int8 without --quantized calibrates now, with the calibration options.
+/// </summary>
+public abstract class SessionVerbOptions : CalibrationVerbOptions
 {
     [Option("reparam", HelpText = "Re-parameterize train-time RepVGG blocks before running (always done for int8).")]
     public bool Reparameterize { get; set; }
 
-    [Option("quantized", HelpText = "--precision int8: the model file written by 'gpuengine quantize' (default: calibrate now on 8 random inputs, min/max).")]
+    [Option("quantized", HelpText = "--precision int8: the model file written by 'gpuengine quantize' (default: calibrate now, see --calib-method).")]
     public string? Quantized { get; set; }
 
     [Option("mode", Default = Int8Mode.Fused, HelpText = "--precision int8: fused (int32 sums stay in registers) or addsum (written, then requantized).")]
@@ -26,6 +29,9 @@ public abstract class SessionVerbOptions : ModelOptions
     public SessionOptions CreateSessionOptions(bool planMemory = true)
     {
         if (!IsInt8 && Quantized is not null) throw new GpuEngineException("--quantized needs --precision int8");
+        if (!IsInt8 && CalibrationGiven) throw new GpuEngineException("--calib, --calib-dir, --calib-method and --percentile need --precision int8");
+        if (Quantized is not null && CalibrationGiven)
+            throw new GpuEngineException($"--quantized '{Quantized}' is calibrated already; the calibration options apply when calibrating now (leave out --quantized)");
         return new SessionOptions
         {
             Device = DeviceName,
@@ -34,7 +40,7 @@ public abstract class SessionVerbOptions : ModelOptions
             Precision = Precision,
             Int8Mode = Mode,
             Quantization = IsInt8 && Quantized is not null ? QuantizedModel.Load(Quantized) : null,
-            Calibration = new CalibrationOptions { Seed = Seed },
+            Calibration = Calibration(),
         };
     }
 }

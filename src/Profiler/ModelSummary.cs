@@ -37,11 +37,14 @@ public sealed class ModelSummary
     public long TotalMemoryCost => Layers.Sum(l => l.MemoryCost);
 
     /// <summary>The conventions every summary states under its table.</summary>
-    public static IReadOnlyList<string> Conventions { get; } =
+    public static IReadOnlyList<string> Conventions { get; } = ConventionsFor(CostPrecision.Fp32);
+
+    /// <summary>The conventions of costs counted for <paramref name="precision"/>'s data types.</summary>
+    public static IReadOnlyList<string> ConventionsFor(CostPrecision precision) =>
     [
         "flops counts multiplications and additions separately; macc counts multiply-accumulates (1 macc = 2 flops); both are shown.",
         "params are PyTorch's trainable parameters (BatchNorm running statistics are buffers, not counted).",
-        "mem_r/mem_w are float32 bytes (4 per element): mem_r = input + parameters, mem_w = output; weights are read once per batch.",
+        precision.BytesConvention,
         "act_bytes_int8 = output elements (1 byte), addsum_bytes_int32 = 4 x output elements for Conv2d and Linear, weight_bias = parameters at 1 byte each (the seed's model); weight_bias_real stores the bias as int32.",
         "memory_cost = act_bytes_int8 + addsum_bytes_int32 + weight_bias; memory_cost_kib = memory_cost / 1024 (1 KiB = 1024 bytes; the seed labels it M).",
         "Flatten and inference Dropout move no data; Add and AdaptiveAvgPool2d follow docs/conventions.md.",

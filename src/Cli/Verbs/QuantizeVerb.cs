@@ -10,22 +10,10 @@ namespace GpuEngine.Cli.Verbs;
 /// <c>--report</c> also the fidelity of int8 against fp32 (logits and per-layer SQNR), as a table or JSON.
 /// </summary>
 [Verb("quantize", HelpText = "Quantize a model to int8 (calibrated on sample inputs) and save it; --report measures int8 against fp32.")]
-public sealed class QuantizeVerb : ModelOptions, ICommand
+public sealed class QuantizeVerb : CalibrationVerbOptions, ICommand
 {
     [Option("out", Required = true, HelpText = "The quantized model file to write (.safetensors); never overwritten without --force.")]
     public string Out { get; set; } = "";
-
-    [Option("calib", Default = 8, HelpText = "Calibrate on this many random inputs (uniform [-1, 1), seeds --seed+1..).")]
-    public int Calib { get; set; } = 8;
-
-    [Option("calib-dir", HelpText = "Calibrate on the .npy inputs of this folder instead.")]
-    public string? CalibDir { get; set; }
-
-    [Option("calib-method", Default = CalibrationMethod.MinMax, HelpText = "minmax (largest |x|) or percentile (see --percentile).")]
-    public CalibrationMethod Method { get; set; }
-
-    [Option("percentile", Default = 99.99, HelpText = "Percentile of |x| for --calib-method percentile.")]
-    public double Percentile { get; set; } = 99.99;
 
     [Option("report", HelpText = "Measure int8 against fp32 and print the fidelity report (--format, --output).")]
     public bool Report { get; set; }
@@ -50,8 +38,7 @@ public sealed class QuantizeVerb : ModelOptions, ICommand
         if (Report && Eval <= 0) throw new GpuEngineException($"--eval must be positive, got {Eval}");
         var graph = LoadGraphWithWeights();
         var options = new SessionOptions { Device = DeviceName, Reparameterize = true, Int8Mode = Mode };
-        var calibration = new CalibrationOptions { Samples = Calib, Seed = Seed, Directory = CalibDir, Method = Method, Percentile = Percentile };
-        var model = Quantizer.Calibrate(graph, options, calibration);
+        var model = Quantizer.Calibrate(graph, options, Calibration());
         model.Save(Out, overwrite: Force);
         context.Error.WriteLine($"quantized {graph.Name} ({model.Layers.Count} int8 layers; calibration: {model.Calibration}); wrote {Out}");
         if (!Report) return 0;

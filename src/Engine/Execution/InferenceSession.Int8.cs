@@ -65,7 +65,11 @@ public sealed partial class InferenceSession
         var launches = new List<KernelLaunch>();
         var input = ExecutionGraph.Inputs[0];
         var quantized = AddTensor(QuantizedName(input.Name), input.Shape, DataType.Int8);
-        launches.Add(RequantizeLauncher.Quantize(new Node(QuantizedName(input.Name), new QuantizeOp(), [input.Name], QuantizedName(input.Name)),
+        // No model has the edge conversions as layers; profiles count each with one: the input's with the first layer
+        // reading it, the output's with the layer writing it.
+        var firstLayer = ExecutionGraph.Nodes.First(n => n.Inputs.Contains(input.Name)).Layers[0];
+        launches.Add(RequantizeLauncher.Quantize(
+            new Node(QuantizedName(input.Name), new QuantizeOp(), [input.Name], QuantizedName(input.Name), Covers: [firstLayer]),
             input.Shape.Elements, quant.Scale(input.Name), 0, Activation(input.Name), quantized));
         BufferSlice In(Node node) => node.Inputs[0] == input.Name ? quantized : Activation(node.Inputs[0]);
         foreach (var node in ExecutionGraph.Nodes)
@@ -79,14 +83,19 @@ public sealed partial class InferenceSession
                     var (multipliers, shifts) = parameters[node.Name];
                     var qp = new QuantParams(multipliers, shifts, 0, 0, layer.ClampMin, layer.ClampMax);
                     bool fused = Options.Int8Mode == Int8Mode.Fused;
-                    var target = Activation(fused ? node.Output : node.Output + ".addsum");
+                    var target = Activation(fused ? node.Output : PlanStep.AddsumName(node.Output));
                     var mode = fused ? Int8OutputMode.Fused : Int8OutputMode.AddSumWrite;
                     BufferSlice? bias = layer.Bias is null ? null : Weight(node.ParameterName("bias"));
                     launches.AddRange(node.Op is Conv2d conv
                         ? Int8Conv2dLauncher.Plan(node, conv, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode)
                         : Int8Conv2dLauncher.PlanLinear(node, (Linear)node.Op, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode));
                     if (!fused)
-                        launches.Add(RequantizeLauncher.Requantize(node, context.Shape(node.Output), qp, target, Activation(node.Output)));
+                    {
+                        // Its own node, named as the plan's step, so the launch is told apart from the kernel's.
+                        var requantize = new Node(PlanStep.RequantizeName(node.Name), new RequantizeOp(), [PlanStep.AddsumName(node.Output)], node.Output,
+                            Covers: node.Layers);
+                        launches.Add(RequantizeLauncher.Requantize(requantize, context.Shape(node.Output), qp, target, Activation(node.Output)));
+                    }
                     break;
                 case AdaptiveAvgPool2d { IsGlobal: true }:
                     var pool = quant.Layer(node);
@@ -99,7 +108,9 @@ public sealed partial class InferenceSession
         }
         var output = OutputMetadata[0];
         var dequantized = AddTensor(DequantizedName(output.Name), output.Shape, DataType.Float32);
-        launches.Add(RequantizeLauncher.Dequantize(new Node(DequantizedName(output.Name), new DequantizeOp(), [output.Name], DequantizedName(output.Name)),
+        var lastLayer = ExecutionGraph.Nodes.Last(n => n.Output == output.Name).Layers[^1];
+        launches.Add(RequantizeLauncher.Dequantize(
+            new Node(DequantizedName(output.Name), new DequantizeOp(), [output.Name], DequantizedName(output.Name), Covers: [lastLayer]),
             output.Shape.Elements, quant.Scale(output.Name), 0, Activation(output.Name), dequantized));
         return launches;
     }
@@ -126,14 +137,26 @@ public sealed partial class InferenceSession
     }
 }
 
-/// <summary>The float32 → int8 edge at a graph input, as a launch's node (not a graph op: no model contains it).</summary>
-public sealed record QuantizeOp : ElementwiseOp
+/// <summary>
+/// A change of number format inside an int8 session, as a launch's node (not a graph op: no model contains it).
+/// Elementwise: every element is read as <paramref name="From"/> and written as <paramref name="To"/>.
+/// </summary>
+public abstract record ConversionOp(DataType From, DataType To) : ElementwiseOp;
+
+/// <summary>The float32 → int8 edge at a graph input.</summary>
+public sealed record QuantizeOp() : ConversionOp(DataType.Float32, DataType.Int8)
 {
     public override string TypeName => "Quantize";
 }
 
 /// <summary>The int8 → float32 edge at a graph output.</summary>
-public sealed record DequantizeOp : ElementwiseOp
+public sealed record DequantizeOp() : ConversionOp(DataType.Int8, DataType.Float32)
 {
     public override string TypeName => "Dequantize";
+}
+
+/// <summary>Addsum mode: a Conv2d/Linear's int32 NAME.addsum → its int8 output (the epilogue moved out of the kernel).</summary>
+public sealed record RequantizeOp() : ConversionOp(DataType.Int32, DataType.Int8)
+{
+    public override string TypeName => "Requantize";
 }

@@ -51,11 +51,11 @@ internal static class ExecutionSteps
             var shape = graph.OutputShape(node);
             if (int8 && options.Mode == Int8Mode.Addsum && node.Op is Conv2d or Linear)
             {
-                var addsum = Define(node.Output + ".addsum", shape, DataType.Int32, TensorRole.Addsum);
+                var addsum = Define(PlanStep.AddsumName(node.Output), shape, DataType.Int32, TensorRole.Addsum);
                 steps.Add(new PlanStep(steps.Count, node.Name, StepKind.Kernel, node, node.Inputs, addsum.Name));
                 addsum.Last = steps.Count;
                 Define(node.Output, shape, activation, TensorRole.Activation);
-                steps.Add(new PlanStep(steps.Count, node.Name + ".requantize", StepKind.Requantize, node, [addsum.Name], node.Output));
+                steps.Add(new PlanStep(steps.Count, PlanStep.RequantizeName(node.Name), StepKind.Requantize, node, [addsum.Name], node.Output));
             }
             else
             {

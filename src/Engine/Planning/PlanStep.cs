@@ -29,4 +29,10 @@ public sealed record PlanStep(int Index, string Name, StepKind Kind, Node Node, 
 {
     /// <summary>The op type as reports print it (Conv2d, ReLU, Requantize).</summary>
     public string TypeName => Kind == StepKind.Requantize ? "Requantize" : Node.Op.TypeName;
+
+    /// <summary>The int32 accumulator tensor of an int8 Conv2d/Linear in addsum mode whose output is <paramref name="output"/>.</summary>
+    public static string AddsumName(string output) => output + ".addsum";
+
+    /// <summary>The requantize step of node <paramref name="node"/> in addsum mode.</summary>
+    public static string RequantizeName(string node) => node + ".requantize";
 }

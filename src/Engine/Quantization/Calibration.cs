@@ -12,6 +12,12 @@ public enum CalibrationMethod
 
     /// <summary>The <see cref="CalibrationOptions.Percentile"/>-th percentile of |x| over all samples: outliers clip.</summary>
     Percentile,
+
+    /// <summary>
+    /// The clipping threshold whose int8 grid reproduces the samples with the least mean squared error
+    /// (<see cref="Calibration.MseThreshold"/>): outliers clip only where that costs less than the coarser grid.
+    /// </summary>
+    Mse,
 }
 
 /// <summary>
@@ -33,7 +39,12 @@ public sealed record CalibrationOptions
     /// <summary>The calibration in words, stored in the quantized model.</summary>
     public string Describe() =>
         (Directory is null ? $"{Samples} random inputs (uniform [-1, 1), seeds {Seed + 1}..{Seed + Samples})" : $".npy inputs of '{Directory}'")
-        + (Method == CalibrationMethod.MinMax ? ", min/max" : $", {Percentile}th percentile of |x|");
+        + Method switch
+        {
+            CalibrationMethod.Percentile => $", {Percentile}th percentile of |x|",
+            CalibrationMethod.Mse => ", MSE-optimal clipping of |x|",
+            _ => ", min/max",
+        };
 
     /// <summary>The calibration inputs for a graph input of <paramref name="shape"/>.</summary>
     public IReadOnlyList<Tensor> Inputs(TensorShape shape)
@@ -56,8 +67,9 @@ public sealed record CalibrationOptions
 }
 
 /// <summary>
-/// Per-tensor activation ranges (max |x|) from fp32 runs with every intermediate in its own buffer (PlanMemory = false),
-/// so each node's output can be read back. Keys are the execution graph's tensor names (input and node outputs).
+/// Per-tensor activation ranges (clipping thresholds: min/max, percentile or MSE) from fp32 runs with every intermediate
+/// in its own buffer (PlanMemory = false), so each node's output can be read back. Keys are the execution graph's tensor
+/// names (input and node outputs).
 /// </summary>
 public static class Calibration
 {
@@ -76,15 +88,66 @@ public static class Calibration
         return (exec, values.ToDictionary(p => p.Key, p => Range(p.Value, options)));
     }
 
-    private static double Range(List<float[]> samples, CalibrationOptions options)
+    /// <summary>The range (clipping threshold) of one tensor from its values in every calibration sample, by <paramref name="options"/>' method.</summary>
+    public static double Range(IReadOnlyList<float[]> samples, CalibrationOptions options)
     {
-        if (options.Method == CalibrationMethod.MinMax) return samples.Max(s => s.Length == 0 ? 0 : s.Max(v => Math.Abs(v)));
+        if (options.Method == CalibrationMethod.MinMax) return samples.Max(MaxAbs);
+        var all = samples.SelectMany(s => s).ToArray();
+        if (options.Method == CalibrationMethod.Mse) return MseThreshold(all);
         if (!(options.Percentile > 0 && options.Percentile <= 100))
             throw new GpuEngineException($"calibration percentile must be in (0, 100], got {options.Percentile}");
-        var all = samples.SelectMany(s => s).Select(Math.Abs).ToArray();
-        if (all.Length == 0) return 0;
-        Array.Sort(all);
-        int index = (int)Math.Ceiling(options.Percentile / 100 * all.Length) - 1;
-        return all[Math.Clamp(index, 0, all.Length - 1)];
+        var magnitudes = all.Select(Math.Abs).ToArray();
+        if (magnitudes.Length == 0) return 0;
+        Array.Sort(magnitudes);
+        int index = (int)Math.Ceiling(options.Percentile / 100 * magnitudes.Length) - 1;
+        return magnitudes[Math.Clamp(index, 0, magnitudes.Length - 1)];
     }
+
+    /// <summary>Candidates of the MSE search's first pass: the fractions k / CoarseSteps of max |x|, k = 1..CoarseSteps.</summary>
+    public const int CoarseSteps = 128;
+
+    /// <summary>The second pass splits the two coarse steps around the first pass's best into this many parts.</summary>
+    public const int FineSteps = 32;
+
+    /// <summary>
+    /// The clipping threshold T in (0, max |x|] whose symmetric int8 grid (scale T/127) quantizes <paramref name="values"/>
+    /// with the least mean squared error (<see cref="QuantizationError"/>). A grid search, exact over all values at each
+    /// candidate: first the fractions k/128 of max |x| (k = 128, min/max, down to 1), then the 31 points that split the two
+    /// coarse steps around the best into 32 (a resolution of max |x| / 2048). Ties keep the larger threshold (less clipping), so min/max wins where clipping gains nothing,
+    /// and the result is never worse than min/max. 0 for an all-zero tensor.
+    /// </summary>
+    public static double MseThreshold(float[] values)
+    {
+        double max = MaxAbs(values);
+        if (max == 0) return 0;
+        double step = max / CoarseSteps, best = max, bestError = QuantizationError(values, max);
+        void Try(double threshold)
+        {
+            double error = QuantizationError(values, threshold);
+            if (error < bestError) (best, bestError) = (threshold, error);
+        }
+        for (int k = CoarseSteps - 1; k >= 1; k--) Try(k * step);
+        double low = Math.Max(best - step, step / FineSteps), high = Math.Min(best + step, max);
+        for (int i = FineSteps - 1; i >= 1; i--) Try(low + (high - low) * i / FineSteps);
+        return best;
+    }
+
+    /// <summary>
+    /// Mean squared error of <paramref name="values"/> after int8 quantization at clipping threshold <paramref name="threshold"/> and back:
+    /// q = clamp(round(x / scale), −128, 127) with scale = threshold / 127 (the session's scale; round half to even and saturation as the
+    /// Quantize kernel does), error (x − q·scale)².
+    /// </summary>
+    public static double QuantizationError(float[] values, double threshold)
+    {
+        if (values.Length == 0) return 0;
+        double scale = QuantMath.Scale(threshold), inverse = 1 / scale, sum = 0;
+        foreach (float v in values)
+        {
+            double error = v - Math.Clamp(Math.Round(v * inverse), -128, 127) * scale;
+            sum += error * error;
+        }
+        return sum / values.Length;
+    }
+
+    private static double MaxAbs(float[] values) => values.Length == 0 ? 0 : values.Max(v => Math.Abs(v));
 }

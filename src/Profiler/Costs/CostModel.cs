@@ -1,11 +1,14 @@
+using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Ops;
+using GpuEngine.Planning;
 
 namespace GpuEngine.Profiling.Costs;
 
 /// <summary>
 /// The analytic cost of every layer: dispatches each op to its cost file and converts element counts
-/// to bytes. RASP's byte columns are for float32 (4 bytes an element), weights read once per batch.
+/// to bytes for the data types of a <see cref="CostPrecision"/>: float32 (RASP's columns, 4 bytes an element) or
+/// int8 sessions (1-byte activations and weights, int32 biases and addsums); weights read once per batch.
 /// </summary>
 public static class CostModel
 {
@@ -31,25 +34,38 @@ public static class CostModel
     }
 
     /// <summary>The full row for one layer: float32 bytes, the seed's int8 model, and the real int8 weight bytes.</summary>
-    public static LayerCost Layer(Graph graph, Node node)
+    public static LayerCost Layer(Graph graph, Node node) => Layer(graph, node, CostPrecision.Fp32);
+
+    /// <summary>The full row for one layer with bytes for <paramref name="precision"/>'s data types: the sum of its <see cref="Steps"/>.</summary>
+    public static LayerCost Layer(Graph graph, Node node, CostPrecision precision) =>
+        LayerCost.Sum(node.Name, node.Op.TypeName, graph.InputShape(node), graph.OutputShape(node), Steps(graph, node, precision));
+
+    /// <summary>
+    /// The costs of a layer's launches, in order: its kernel, and where <paramref name="precision"/> keeps int32 accumulators
+    /// in device memory (int8 addsum mode, Conv2d and Linear) then the requantize step. The kernel then writes the int32
+    /// addsum (4 bytes an output) instead of the activation, and the requantize step reads it back and writes the int8 output.
+    /// </summary>
+    public static IReadOnlyList<LayerCost> Steps(Graph graph, Node node, CostPrecision precision)
     {
         var c = Count(graph, node);
         long parameters = node.Op.ParameterCount;
-        long outputs = graph.OutputShape(node).Elements;
-        return new LayerCost(
+        var output = graph.OutputShape(node);
+        bool addsum = precision.WritesAddsum(c);
+        var kernel = new LayerCost(
             Layer: node.Name,
             Type: node.Op.TypeName,
             InShape: graph.InputShape(node),
-            OutShape: graph.OutputShape(node),
+            OutShape: output,
             Params: parameters,
             Flops: c.Flops,
             Macc: c.Macc,
-            MemR: 4 * (c.ReadElements + (c.IsView ? 0 : parameters)),
-            MemW: 4 * c.WriteElements,
-            ActBytesInt8: c.IsView ? 0 : outputs,
-            AddsumBytesInt32: c.HasAddsum ? 4 * outputs : 0,
+            MemR: precision.ActivationBytes * c.ReadElements + (c.IsView ? 0 : precision.ParameterBytes(node.Op)),
+            MemW: (addsum ? DataType.Int32.Size() : precision.ActivationBytes) * c.WriteElements,
+            ActBytesInt8: c.IsView ? 0 : output.Elements,
+            AddsumBytesInt32: c.HasAddsum ? 4 * output.Elements : 0,
             WeightBias: parameters,
             WeightBiasReal: RealWeightBytes(node.Op));
+        return addsum ? [kernel, ConversionCost.Count(PlanStep.RequantizeName(node.Name), new RequantizeOp(), output)] : [kernel];
     }
 
     /// <summary>

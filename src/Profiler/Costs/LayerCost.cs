@@ -14,7 +14,8 @@ public readonly record struct OpCounts(long Flops, long Macc, long ReadElements,
 
 /// <summary>
 /// One row of a summary: the analytic costs of one layer (counting-conventions.md and docs/conventions.md).
-/// Bytes are for float32 activations and parameters (RASP's columns), plus the int8 memory model of the seed.
+/// Bytes are for the data types of its <see cref="CostPrecision"/> (float32 by default: RASP's columns), plus the
+/// int8 memory model of the seed, which is the same at every precision.
 /// </summary>
 public sealed record LayerCost(
     string Layer,
@@ -32,6 +33,18 @@ public sealed record LayerCost(
     long WeightBiasReal)
 {
     public long MemRw => MemR + MemW;
+
+    /// <summary>One row adding up <paramref name="parts"/> (a layer's launches, a model's layers) under a name of its own.</summary>
+    public static LayerCost Sum(string layer, string type, TensorShape inShape, TensorShape outShape, IEnumerable<LayerCost> parts)
+    {
+        var p = parts.ToList();
+        return new LayerCost(layer, type, inShape, outShape, p.Sum(c => c.Params), p.Sum(c => c.Flops), p.Sum(c => c.Macc),
+            p.Sum(c => c.MemR), p.Sum(c => c.MemW), p.Sum(c => c.ActBytesInt8), p.Sum(c => c.AddsumBytesInt32),
+            p.Sum(c => c.WeightBias), p.Sum(c => c.WeightBiasReal));
+    }
+
+    /// <summary>This row with <paramref name="other"/> added, under this row's name and shapes.</summary>
+    public LayerCost Plus(LayerCost other) => Sum(Layer, Type, InShape, OutShape, [this, other]);
 
     /// <summary>The seed's memory cost: int8 activation + int32 addsum + weights and bias at one byte each.</summary>
     public long MemoryCost => ActBytesInt8 + AddsumBytesInt32 + WeightBias;

@@ -14,7 +14,7 @@ public static class ChromeTrace
     public static void Write(SessionProfile profile, TextWriter writer)
     {
         var session = profile.Session;
-        var graph = session.ExecutionGraph;
+        var steps = SessionSteps.Of(session).ToDictionary(s => s.Name);
         var events = new JsonArray
         {
             Metadata("process_name", $"gpuengine {session.Model.Name}"),
@@ -23,12 +23,12 @@ public static class ChromeTrace
         var seen = new HashSet<string>();
         foreach (var k in profile.Kernels)
         {
-            var node = k.Launch.Node;
-            var cost = seen.Add(node.Name) ? CostModel.Layer(graph, node) : null;
+            var step = steps[k.Launch.Node.Name];
+            var cost = seen.Add(step.Name) ? step.Cost : null;
             events.Add(new JsonObject
             {
-                ["name"] = $"{node.Name} ({k.Launch.Kernel.Name})",
-                ["cat"] = node.Op.TypeName,
+                ["name"] = $"{step.Name} ({k.Launch.Kernel.Name})",
+                ["cat"] = step.Type,
                 ["ph"] = "X",
                 ["ts"] = k.StartMs * 1000,
                 ["dur"] = k.DurationMs * 1000,
@@ -37,7 +37,7 @@ public static class ChromeTrace
                 ["args"] = new JsonObject
                 {
                     ["launch"] = k.Index,
-                    ["covers"] = string.Join('+', node.Layers),
+                    ["covers"] = string.Join('+', step.Covers),
                     ["flops"] = cost?.Flops ?? 0,
                     ["mem_rw"] = cost?.MemRw ?? 0,
                     ["latency_median_ms"] = k.Latency.MedianMs,
@@ -54,6 +54,7 @@ public static class ChromeTrace
             {
                 ["model"] = session.Model.Name,
                 ["device"] = session.Backend.DeviceDescription,
+                ["precision"] = CostPrecision.Of(session.Options).ToString(),
                 ["end_to_end_median_ms"] = profile.EndToEnd.MedianMs,
                 ["per_kernel_run_median_ms"] = profile.PerKernelRun.MedianMs,
             },

@@ -32,13 +32,19 @@ public static class ProfileReport
             _ => ProfileRows.Layers(profile, modulesOnly: type == ProfileReportType.Leaves),
         };
         var session = profile.Session;
-        var report = new Report($"Profile of {session.Model.Name} ({type.ToString().ToLowerInvariant()})", ProfileRow.Columns, rowsKey: "rows")
+        var precision = CostPrecision.Of(session.Options);
+        var report = new Report($"Profile of {session.Model.Name} ({type.ToString().ToLowerInvariant()}, {precision})", ProfileRow.Columns, rowsKey: "rows")
             .AddFact("model", session.Model.Name)
             .AddFact("report", type.ToString().ToLowerInvariant())
             .AddFact("device", $"{session.Backend.Name}: {session.Backend.DeviceDescription}")
             .AddFact("input", string.Join(", ", session.InputMetadata.Select(i => i.Shape.ToString())))
-            .AddFact("precision", "fp32")
-            .AddFact("warmup", profile.Options.Warmup)
+            .AddFact("precision", precision.Precision.ToString().ToLowerInvariant());
+        if (session.Quantization is { } quantized)
+        {
+            report.AddFact("mode", precision.Mode.ToString().ToLowerInvariant())
+                .AddFact("calibration", quantized.Calibration);
+        }
+        report.AddFact("warmup", profile.Options.Warmup)
             .AddFact("runs", profile.Options.Runs)
             .AddFact("kernel_launches", session.Launches.Count)
             .AddFact("end_to_end_median_ms", Round(profile.EndToEnd.MedianMs))
@@ -50,13 +56,14 @@ public static class ProfileReport
             .AddFact("arena_bytes", session.Plan.ArenaBytes)
             .AddFact("arena_lower_bound_bytes", session.Plan.LowerBoundBytes)
             .AddFact("weights_bytes", session.Plan.WeightsBytes)
-            .AddFact("peak_activation_bytes", StepMemory.Of(session.Plan).Select(m => m.DevMaxMemAlloc).DefaultIfEmpty().Max());
+            .AddFact("peak_activation_bytes", ProfileRows.WholeRun(SessionSteps.Of(session)).DevMaxMemAlloc);
         if (profile.Roofline is { } roof)
             report.AddFact("roofline", $"copy {roof.PeakGbps:F2} GB/s, matmul {roof.PeakGflops:F2} GFLOP/s, ridge {roof.RidgeIntensity:F2} FLOP/B");
         foreach (var row in rows) report.AddRow(row.Cells(profile.Roofline));
         report.SetTotals(ProfileRow.Totals(report.Columns, report.Rows, profile.Roofline));
-        report.Notes.AddRange(ModelSummary.Conventions);
+        report.Notes.AddRange(ModelSummary.ConventionsFor(precision));
         report.Notes.AddRange(Conventions);
+        if (precision.IsInt8) report.Notes.AddRange(Int8Conventions);
         return report;
     }
 
@@ -71,6 +78,14 @@ public static class ProfileReport
         "intensity = flops / mem_rw; roofline_pct = gflops / min(peak GFLOP/s, intensity x copy GB/s), ceilings measured on this device by the engine's ReLU (copy) and tiled matmul kernels (--roofline or --format svg).",
         "measured_bytes: bytes the kernels really loaded and stored in device memory (group shared memory excluded), counted in one extra run of every launch (the kernels' counting build on opencl/cuda, an access counter on cpu); traffic_ratio = measured_bytes / mem_rw.",
         "totals: sums, except net_dev_mem and dev_max_mem_alloc (the maximum) and the rates, intensity and roofline_pct (recomputed from the totals).",
+    ];
+
+    /// <summary>What an int8 profile counts besides, stated under it.</summary>
+    public static IReadOnlyList<string> Int8Conventions { get; } =
+    [
+        "int8 edges: Quantize (reads the float32 input, writes int8) belongs to the first layer reading the input, Dequantize (reads int8, writes float32) to the layer writing the output; each writes a buffer beside the arena (its dev_mem_alloc).",
+        "int8 flops are the model's arithmetic, the same as fp32's: conversions (Quantize, Requantize, Dequantize) count 0; the roofline's ceilings are the fp32 kernels'.",
+        "act_bytes_int8 and addsum_bytes_int32 are the seed's per-layer model, the same at every precision and mode.",
     ];
 
     private static double Round(double ms) => Math.Round(ms, 6);

@@ -1,23 +1,29 @@
-using GpuEngine.Ir;
 using GpuEngine.Profiling.Costs;
 
 namespace GpuEngine.Profiling.Measurement;
 
-/// <summary>The rows of each report type, from the measured kernels, the analytic costs and the plan's memory.</summary>
+/// <summary>
+/// The rows of each report type, from the measured kernels, the analytic costs and the plan's memory. Every launch belongs
+/// to a <see cref="SessionStep"/> (int8 sessions add steps no graph has: the edge conversions and addsum-mode requantizes),
+/// and every step to the model layers it covers, so all report types account for every launch.
+/// </summary>
 internal static class ProfileRows
 {
-    /// <summary>One row per launch. A node with several launches gets its analytic cost on its first one.</summary>
+    /// <summary>
+    /// One row per launch. A step with several launches gets its analytic cost and the bytes it adds on its first one
+    /// (memory levels on each).
+    /// </summary>
     public static List<ProfileRow> Tape(SessionProfile profile)
     {
-        var graph = profile.Session.ExecutionGraph;
-        var memory = MemoryByNode(profile);
+        var steps = SessionSteps.Of(profile.Session).ToDictionary(s => s.Name);
         var seen = new HashSet<string>();
         return [.. profile.Kernels.Select(k =>
         {
-            var node = k.Launch.Node;
-            var cost = seen.Add(node.Name) ? CostModel.Layer(graph, node) : null;
-            return new ProfileRow(node.Name, node.Op.TypeName, k.Launch.Kernel.Name, string.Join('+', node.Layers),
-                graph.InputShape(node).ToString(), graph.OutputShape(node).ToString(), cost, k.Latency, memory[node.Name])
+            var step = steps[k.Launch.Node.Name];
+            bool first = seen.Add(step.Name);
+            return new ProfileRow(step.Name, step.Type, k.Launch.Kernel.Name, string.Join('+', step.Covers),
+                step.Cost.InShape.ToString(), step.Cost.OutShape.ToString(), first ? step.Cost : null, k.Latency,
+                first ? step.Memory : step.Memory with { DevMemAlloc = 0 })
             {
                 MeasuredBytes = profile.MeasuredBytes?[k.Index],
             };
@@ -28,14 +34,14 @@ internal static class ProfileRows
     public static List<ProfileRow> Layers(SessionProfile profile, bool modulesOnly)
     {
         var session = profile.Session;
-        var model = session.Model;
-        var costs = model.Nodes.ToDictionary(n => n.Name, n => CostModel.Layer(model, n));
+        var steps = SessionSteps.Of(session);
+        var costs = SessionSteps.LayerCosts(session, steps);
         var latency = new Dictionary<string, LatencyStats>();
         var kernels = new Dictionary<string, List<string>>();
         var measured = new Dictionary<string, double>();
         foreach (var k in profile.Kernels)
         {
-            foreach (var (layer, share) in Shares(k.Launch.Node, costs))
+            foreach (var (layer, share) in Shares(k.Launch.Node.Layers, costs))
             {
                 if (profile.MeasuredBytes is { } counted) measured[layer] = measured.GetValueOrDefault(layer) + share * counted[k.Index];
                 latency[layer] = latency.GetValueOrDefault(layer, LatencyStats.Zero).Plus(k.Latency.Scale(share));
@@ -44,16 +50,17 @@ internal static class ProfileRows
             }
         }
         var memory = new Dictionary<string, StepMemory>();
-        var byNode = MemoryByNode(profile);
-        foreach (var node in session.ExecutionGraph.Nodes)
+        foreach (var step in steps)
         {
-            var m = byNode[node.Name];
-            var covered = node.Layers.Where(costs.ContainsKey).ToList();
-            // Levels hold for every covered layer; the bytes the step adds belong to the layer that writes its output.
+            var covered = step.Covers.Where(costs.ContainsKey).ToList();
             for (int i = 0; i < covered.Count; i++)
-                memory[covered[i]] = i == covered.Count - 1 ? m : m with { DevMemAlloc = 0 };
+            {
+                // Levels hold for every covered layer; the bytes the step adds belong to the layer that writes its output.
+                var m = i == covered.Count - 1 ? step.Memory : step.Memory with { DevMemAlloc = 0 };
+                memory[covered[i]] = memory.TryGetValue(covered[i], out var earlier) ? earlier.Then(m) : m;
+            }
         }
-        return [.. model.Nodes.Where(n => !modulesOnly || n.IsModule).Select(n =>
+        return [.. session.Model.Nodes.Where(n => !modulesOnly || n.IsModule).Select(n =>
         {
             var c = costs[n.Name];
             return new ProfileRow(n.Name, n.Op.TypeName, string.Join('+', kernels.GetValueOrDefault(n.Name, [])), n.Name,
@@ -70,35 +77,28 @@ internal static class ProfileRows
     {
         var session = profile.Session;
         var model = session.Model;
-        var costs = model.Nodes.Select(n => CostModel.Layer(model, n)).ToList();
-        var total = new LayerCost(model.Name, "Model", model.Inputs[0].Shape, model.Tensor(model.Outputs[0]).Shape,
-            costs.Sum(c => c.Params), costs.Sum(c => c.Flops), costs.Sum(c => c.Macc), costs.Sum(c => c.MemR), costs.Sum(c => c.MemW),
-            costs.Sum(c => c.ActBytesInt8), costs.Sum(c => c.AddsumBytesInt32), costs.Sum(c => c.WeightBias), costs.Sum(c => c.WeightBiasReal));
+        var steps = SessionSteps.Of(session);
+        var total = LayerCost.Sum(model.Name, "Model", model.Inputs[0].Shape, model.Tensor(model.Outputs[0]).Shape,
+            SessionSteps.LayerCosts(session, steps).Values);
         var latency = profile.Kernels.Aggregate(LatencyStats.Zero, (sum, k) => sum.Plus(k.Latency));
-        var steps = StepMemory.Of(session.Plan);
-        var memory = new StepMemory(steps.Select(s => s.NetDevMem).DefaultIfEmpty().Max(), steps.Sum(s => s.DevMemAlloc),
-            steps.Select(s => s.DevMaxMemAlloc).DefaultIfEmpty().Max());
         return new ProfileRow(model.Name, "Model", $"{profile.Kernels.Count} launches", "", total.InShape.ToString(), total.OutShape.ToString(),
-            total, latency, memory)
+            total, latency, WholeRun(steps))
         {
             MeasuredBytes = profile.MeasuredBytes?.Sum(),
         };
     }
 
+    /// <summary>The memory of a whole run: the highest level, every step's added bytes, the highest peak.</summary>
+    public static StepMemory WholeRun(IReadOnlyList<SessionStep> steps) => new(
+        steps.Select(s => s.Memory.NetDevMem).DefaultIfEmpty().Max(), steps.Sum(s => s.Memory.DevMemAlloc),
+        steps.Select(s => s.Memory.DevMaxMemAlloc).DefaultIfEmpty().Max());
+
     /// <summary>Each covered layer's share of a kernel's time: by flops, equal where the layers have none.</summary>
-    private static IEnumerable<(string Layer, double Share)> Shares(Node node, Dictionary<string, LayerCost> costs)
+    private static IEnumerable<(string Layer, double Share)> Shares(IReadOnlyList<string> layers, Dictionary<string, LayerCost> costs)
     {
-        var covered = node.Layers.Where(costs.ContainsKey).ToList();
+        var covered = layers.Where(costs.ContainsKey).ToList();
         if (covered.Count == 0) return [];
         double flops = covered.Sum(l => (double)costs[l].Flops);
         return covered.Select(l => (l, flops > 0 ? costs[l].Flops / flops : 1.0 / covered.Count));
-    }
-
-    private static Dictionary<string, StepMemory> MemoryByNode(SessionProfile profile)
-    {
-        var plan = profile.Session.Plan;
-        var memory = new Dictionary<string, StepMemory>();
-        foreach (var step in plan.Steps) memory.TryAdd(step.Node.Name, StepMemory.At(plan, step.Index));
-        return memory;
     }
 }

@@ -15,13 +15,13 @@ public static class RooflineSvg
 
     public static void Write(SessionProfile profile, Roofline roof, TextWriter w)
     {
-        var graph = profile.Session.ExecutionGraph;
+        var steps = SessionSteps.Of(profile.Session).ToDictionary(s => s.Name);
         var seen = new HashSet<string>();
         var points = new List<(string Label, double Intensity, double Gflops)>();
         foreach (var k in profile.Kernels)
         {
             if (!seen.Add(k.Launch.Node.Name)) continue;
-            var c = CostModel.Layer(graph, k.Launch.Node);
+            var c = steps[k.Launch.Node.Name].Cost;
             double gflops = ProfileRow.Rate(c.Flops, k.Latency.MedianMs);
             if (c.Flops > 0 && c.MemRw > 0 && gflops > 0)
                 points.Add(($"{k.Launch.Node.Name} ({k.Launch.Kernel.Name}): {k.Latency.MedianMs:F4} ms, {gflops:F3} GFLOP/s, {ProfileRow.Rate(c.MemRw, k.Latency.MedianMs):F3} GB/s",
@@ -39,7 +39,7 @@ public static class RooflineSvg
         double totalW = Left + Width + Right, totalH = Top + Height + Bottom;
         w.WriteLine($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{F(totalW)}\" height=\"{F(totalH)}\" viewBox=\"0 0 {F(totalW)} {F(totalH)}\" font-family=\"sans-serif\" font-size=\"12\">");
         w.WriteLine("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
-        w.WriteLine($"<text x=\"{F(Left)}\" y=\"24\" font-size=\"16\" font-weight=\"bold\">{Esc(profile.Session.Model.Name)}: roofline on {Esc(roof.Device)}</text>");
+        w.WriteLine($"<text x=\"{F(Left)}\" y=\"24\" font-size=\"16\" font-weight=\"bold\">{Esc(profile.Session.Model.Name)} ({CostPrecision.Of(profile.Session.Options)}): roofline on {Esc(roof.Device)}</text>");
         w.WriteLine($"<text x=\"{F(Left)}\" y=\"44\">copy {roof.PeakGbps:F2} GB/s, matmul {roof.PeakGflops:F2} GFLOP/s (measured by the engine's kernels); dots: kernels at median latency, analytic FLOPs and bytes</text>");
         for (double d = xMin; d <= xMax * 1.001; d *= 10)
         {

@@ -58,13 +58,78 @@ public class ProfileVerbTests
         }
     }
 
-    [Fact]
-    public void Int8SaysItIsNotAvailableYet()
+    /// <summary>On-the-fly calibration (one input), both modes, every report type: exit 0, JSON that parses, the int8 facts.</summary>
+    [Theory]
+    [InlineData("fused", "tape")]
+    [InlineData("fused", "node")]
+    [InlineData("addsum", "leaves")]
+    [InlineData("addsum", "root")]
+    public void Int8ProfileExitsZeroAndItsJsonParses(string mode, string report)
     {
-        var (exit, _, error) = Gpuengine.Run([.. Small, "--precision", "int8"]);
+        var (exit, output, error) = Gpuengine.Run([.. Small, "--precision", "int8", "--mode", mode, "--calib", "1", "--report", report, "--format", "json"]);
+        Assert.True(exit == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal("int8", root.GetProperty("precision").GetString());
+        Assert.Equal(mode, root.GetProperty("mode").GetString());
+        Assert.Contains($"int8 {mode}", root.GetProperty("title").GetString());
+        Assert.NotEmpty(root.GetProperty("rows").EnumerateArray());
+        Assert.True(root.GetProperty("totals").GetProperty("mem_rw").GetInt64() > 0);
+    }
+
+    /// <summary>A quantized file, addsum mode, MSE calibration, --save and the trace: every file, one trace event per launch.</summary>
+    [Fact]
+    public void Int8ProfileOfAQuantizedFileSavesEveryFormat()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"gpuengine-profile-int8-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var model = Path.Combine(directory, "n1.safetensors");
+            var (exit, _, error) = Gpuengine.Run("quantize", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--calib", "1",
+                "--calib-method", "mse", "--out", model);
+            Assert.True(exit == 0, error);
+            string[] int8 = [.. Small, "--precision", "int8", "--quantized", model, "--mode", "addsum"];
+            var saved = Path.Combine(directory, "saved");
+            (exit, var table, error) = Gpuengine.Run([.. int8, "--save", saved]);
+            Assert.True(exit == 0, error);
+            Assert.Contains("Quantize", table);
+            Assert.Equal(["profile-tape.csv", "profile-tape.json", "profile-tape.md", "trace.json"], Directory.GetFiles(saved).Select(Path.GetFileName).Order());
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(saved, "profile-tape.json")));
+            Assert.Contains("MSE", json.RootElement.GetProperty("calibration").GetString());
+            int launches = json.RootElement.GetProperty("kernel_launches").GetInt32();
+            var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToList();
+            Assert.Equal(launches, rows.Count);
+            Assert.Equal(["Quantize", "Dequantize"], new[] { rows[0], rows[^1] }.Select(r => r.GetProperty("type").GetString()));
+            using var trace = JsonDocument.Parse(File.ReadAllText(Path.Combine(saved, "trace.json")));
+            Assert.Equal(launches, trace.RootElement.GetProperty("traceEvents").EnumerateArray().Count(e => e.GetProperty("ph").GetString() == "X"));
+            foreach (var format in new[] { "csv", "md", "svg" })
+            {
+                (exit, var output, error) = Gpuengine.Run([.. int8, "--report", "node", "--format", format]);
+                Assert.True(exit == 0, $"{format}: {error}");
+                Assert.NotEmpty(output);
+            }
+
+            (exit, _, error) = Gpuengine.Run([.. int8, "--calib-method", "mse"]);
+            Assert.Equal(1, exit);
+            Assert.Contains("calibrated already", error);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ZooRefusesInt8AndCalibrationNeedsInt8()
+    {
+        var (exit, _, error) = Gpuengine.Run("profile", "--zoo", "--model", "repvgg-n1", "--precision", "int8", "--device", "cpu");
         Assert.Equal(1, exit);
-        Assert.Contains("int8", error);
+        Assert.Contains("--zoo", error);
         Assert.Single(error.Trim().Split('\n'));
+        (exit, _, error) = Gpuengine.Run([.. Small, "--calib-method", "mse"]);
+        Assert.Equal(1, exit);
+        Assert.Contains("--precision int8", error);
     }
 
     [Fact]

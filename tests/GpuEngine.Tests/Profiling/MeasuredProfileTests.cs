@@ -26,16 +26,18 @@ public sealed class SmallProfile : IDisposable
 
 public class MeasuredProfileTests(SmallProfile small) : IClassFixture<SmallProfile>
 {
-    private static readonly string[] Levels = ["net_dev_mem", "dev_max_mem_alloc", "gbps", "gflops", "intensity", "roofline_pct"];
+    private static readonly string[] Levels = ["net_dev_mem", "dev_max_mem_alloc", "gbps", "gflops", "intensity", "roofline_pct", "traffic_ratio"];
 
     [Theory]
     [InlineData(ProfileReportType.Tape)]
     [InlineData(ProfileReportType.Node)]
     [InlineData(ProfileReportType.Leaves)]
     [InlineData(ProfileReportType.Root)]
-    public void TotalsAreTheSumOfTheRows(ProfileReportType type)
+    public void TotalsAreTheSumOfTheRows(ProfileReportType type) => AssertTotalsAreTheSumOfTheRows(ProfileReport.Create(small.Profile, type));
+
+    /// <summary>Every additive column's total is the sum of its rows (levels and rates are not additive).</summary>
+    internal static void AssertTotalsAreTheSumOfTheRows(Report report)
     {
-        var report = ProfileReport.Create(small.Profile, type);
         Assert.NotNull(report.Totals);
         for (int c = 0; c < report.Columns.Count; c++)
         {
