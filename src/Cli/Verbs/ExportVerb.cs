@@ -7,7 +7,7 @@ namespace GpuEngine.Cli.Verbs;
 /// <summary>
 /// <c>gpuengine export</c>: writes a model with weights as ONNX (fp32, opset 13) or its weights as safetensors,
 /// chosen by the output's extension. Weights come from <c>--weights</c>, else the model file's own, else
-/// deterministic random ones from <c>--seed</c> (<see cref="WeightInitializer"/>).
+/// deterministic random ones from <c>--seed</c> (<see cref="WeightInitializer"/>); <c>--dtype</c> narrows safetensors' floats.
 /// </summary>
 [Verb("export", HelpText = "Export a model to ONNX (--out FILE.onnx) or its weights to safetensors (--out FILE.safetensors).")]
 public sealed class ExportVerb : ModelOptions, ICommand
@@ -18,19 +18,25 @@ public sealed class ExportVerb : ModelOptions, ICommand
     [Option("names", Default = "official", HelpText = "Names written to .safetensors: official (zoo, RepVGG repository, torchvision) or timm.")]
     public string Names { get; set; } = "official";
 
+    [Option("dtype", Default = SafetensorsFloat.F32, HelpText = "How .safetensors stores float weights: f32, f16 or bf16 (half the size; read back as float32).")]
+    public SafetensorsFloat DType { get; set; }
+
     public int Execute(CommandContext context)
     {
         string target = Out ?? Output ?? throw new GpuEngineException("export needs --out FILE.onnx or --out FILE.safetensors");
         string ext = Path.GetExtension(target).ToLowerInvariant();
         if (ext is not (".onnx" or ".safetensors"))
             throw new GpuEngineException($"--out '{target}': write .onnx (a model) or .safetensors (weights)");
+        // ONNX export is fp32 only; a narrower --dtype there would be silently ignored.
+        if (ext == ".onnx" && DType != SafetensorsFloat.F32)
+            throw new GpuEngineException($"--dtype {DType} applies to .safetensors; '{target}' is written as fp32 ONNX");
         var map = WeightNameMaps.Find(Names);
         var graph = LoadGraphWithWeights();
 
         if (ext == ".onnx") OnnxFile.Save(graph, target, Force);
-        else WeightFile.Save(graph, target, map, Force);
+        else WeightFile.Save(graph, target, map, Force, DType);
         long bytes = new FileInfo(target).Length;
-        context.Out.WriteLine($"wrote {target} ({graph.Name}, input {graph.Inputs[0].Shape}, {graph.ParameterCount:N0} parameters, {bytes:N0} bytes)");
+        context.Out.WriteLine($"wrote {target} ({graph.Name}, input {graph.Inputs[0].Shape}, {graph.ParameterCount:N0} parameters, {(ext == ".onnx" ? "fp32" : DType.ToString())}, {bytes:N0} bytes)");
         return 0;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using GpuEngine.Ir;
@@ -8,7 +9,7 @@ namespace GpuEngine.Loading;
 /// <summary>
 /// The safetensors format: an 8-byte little-endian header length, a JSON header mapping tensor names to
 /// dtype, shape and [begin, end) byte offsets, then the data. Reads F32, F16, BF16 and F64 (as float32),
-/// I8 and I32; skips BatchNorm's num_batches_tracked counters. Writes F32, I8 and I32.
+/// I8 and I32; skips BatchNorm's num_batches_tracked counters. Writes I8, I32 and float32 tensors as F32, F16 or BF16.
 /// </summary>
 public static class SafetensorsFile
 {
@@ -20,13 +21,25 @@ public static class SafetensorsFile
 
     /// <summary>Writes the tensors in the given order, 8-byte aligned; an existing file is kept unless <paramref name="overwrite"/>.</summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors,
-        IReadOnlyDictionary<string, string>? metadata = null, bool overwrite = false) =>
-        ModelFile.WriteAll(path, Encode(tensors, metadata), overwrite);
-
-    /// <summary>The bytes of a safetensors file.</summary>
-    public static byte[] Encode(IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null, bool overwrite = false, SafetensorsFloat floats = SafetensorsFloat.F32)
     {
-        var list = tensors.ToList();
+        byte[] bytes;
+        try
+        {
+            bytes = Encode(tensors, metadata, floats);
+        }
+        catch (GpuEngineException e)
+        {
+            throw new GpuEngineException($"safetensors file '{path}' not written: {e.Message}", e);
+        }
+        ModelFile.WriteAll(path, bytes, overwrite);
+    }
+
+    /// <summary>The bytes of a safetensors file; float32 tensors are stored as <paramref name="floats"/> (rounded to nearest even).</summary>
+    public static byte[] Encode(IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null,
+        SafetensorsFloat floats = SafetensorsFloat.F32)
+    {
+        var list = tensors.Select(kv => (Name: kv.Key, Tensor: kv.Value, Stored: Stored(kv.Value, floats))).ToList();
         using var json = new MemoryStream();
         using (var w = new Utf8JsonWriter(json))
         {
@@ -38,16 +51,16 @@ public static class SafetensorsFile
                 w.WriteEndObject();
             }
             long offset = 0;
-            foreach (var (name, t) in list)
+            foreach (var (name, t, stored) in list)
             {
                 w.WriteStartObject(name);
-                w.WriteString("dtype", t.DataType switch { DataType.Float32 => "F32", DataType.Int8 => "I8", _ => "I32" });
+                w.WriteString("dtype", stored.DType);
                 w.WriteStartArray("shape");
                 foreach (var d in t.Shape.Dims) w.WriteNumberValue(d);
                 w.WriteEndArray();
                 w.WriteStartArray("data_offsets");
                 w.WriteNumberValue(offset);
-                w.WriteNumberValue(offset += t.Bytes);
+                w.WriteNumberValue(offset += stored.Bytes);
                 w.WriteEndArray();
                 w.WriteEndObject();
             }
@@ -55,17 +68,42 @@ public static class SafetensorsFile
         }
         // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
         int headerLength = (int)json.Length + (int)((8 - json.Length % 8) % 8);
-        var bytes = new byte[8 + headerLength + list.Sum(kv => kv.Value.Bytes)];
+        var bytes = new byte[8 + headerLength + list.Sum(e => e.Stored.Bytes)];
         BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)headerLength);
         json.GetBuffer().AsSpan(0, (int)json.Length).CopyTo(bytes.AsSpan(8));
         bytes.AsSpan(8 + (int)json.Length, headerLength - (int)json.Length).Fill((byte)' ');
         long at = 8 + headerLength;
-        foreach (var (_, t) in list)
+        foreach (var (name, t, stored) in list)
         {
-            TensorBytes.CopyTo(t, bytes.AsSpan((int)at, (int)t.Bytes));
-            at += t.Bytes;
+            var target = bytes.AsSpan((int)at, (int)stored.Bytes);
+            if (stored.DType is "F16" or "BF16") Narrow(name, t.Floats, stored.DType, target);
+            else TensorBytes.CopyTo(t, target);
+            at += stored.Bytes;
         }
         return bytes;
+    }
+
+    /// <summary>The dtype a tensor is written as and its byte count: only float32 data changes width.</summary>
+    private static (string DType, long Bytes) Stored(Tensor t, SafetensorsFloat floats) => t.DataType switch
+    {
+        DataType.Float32 when floats == SafetensorsFloat.F32 => ("F32", t.Bytes),
+        DataType.Float32 => (floats == SafetensorsFloat.F16 ? "F16" : "BF16", 2 * t.Shape.Elements),
+        DataType.Int8 => ("I8", t.Bytes),
+        _ => ("I32", t.Bytes),
+    };
+
+    private static void Narrow(string name, float[] values, string dtype, Span<byte> target)
+    {
+        bool half = dtype == "F16";
+        for (int i = 0; i < values.Length; i++)
+        {
+            ushort bits = half ? TensorBytes.FloatToHalf(values[i]) : TensorBytes.FloatToBFloat16(values[i]);
+            float stored = half ? TensorBytes.HalfToFloat(bits) : TensorBytes.BFloat16ToFloat(bits);
+            // A weight that became infinite would poison every output silently: refuse, naming it.
+            if (float.IsFinite(values[i]) && !float.IsFinite(stored))
+                throw new GpuEngineException(string.Create(CultureInfo.InvariantCulture, $"tensor '{name}' holds {values[i]} (element {i}), beyond {dtype}'s range; write it as F32{(half ? " or BF16" : "")}"));
+            BinaryPrimitives.WriteUInt16LittleEndian(target[(2 * i)..], bits);
+        }
     }
 
     /// <summary>The header's <c>__metadata__</c> strings (empty when it has none).</summary>
@@ -159,20 +197,34 @@ public static class SafetensorsFile
         };
     }
 
+    /// <summary>F16, BF16 and F64 data as float32 (half-precision checkpoints are common; the engine computes in float32).</summary>
     private static float[] Widen(string dtype, ReadOnlySpan<byte> bytes, int elements)
     {
         var result = new float[elements];
-        for (int i = 0; i < elements; i++)
+        switch (dtype)
         {
-            result[i] = dtype switch
-            {
-                "F16" => TensorBytes.HalfToFloat(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..])),
-                "BF16" => TensorBytes.BFloat16ToFloat(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..])),
-                _ => (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..]),
-            };
+            case "F16":
+                for (int i = 0; i < elements; i++) result[i] = TensorBytes.HalfToFloat(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]));
+                break;
+            case "BF16":
+                for (int i = 0; i < elements; i++) result[i] = TensorBytes.BFloat16ToFloat(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]));
+                break;
+            default:
+                for (int i = 0; i < elements; i++) result[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..]);
+                break;
         }
         return result;
     }
 
     private static GpuEngineException Error(string file, string detail) => new($"safetensors file '{file}' {detail}");
+}
+
+/// <summary>How a safetensors writer stores float32 tensors (integer tensors are written as they are).</summary>
+public enum SafetensorsFloat
+{
+    F32,
+    /// <summary>IEEE half: half the size; 11 significant bits, finite values up to 65504.</summary>
+    F16,
+    /// <summary>bfloat16: half the size; float32's range with 8 significant bits.</summary>
+    BF16,
 }

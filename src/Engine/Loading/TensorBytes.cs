@@ -62,4 +62,15 @@ internal static class TensorBytes
 
     /// <summary>bfloat16 to float: the upper 16 bits of a float.</summary>
     public static float BFloat16ToFloat(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
+
+    /// <summary>float to IEEE half, rounded to nearest even (.NET's conversion); beyond 65504 becomes infinity.</summary>
+    public static ushort FloatToHalf(float value) => BitConverter.HalfToUInt16Bits((Half)value);
+
+    /// <summary>float to bfloat16, rounded to nearest even; a NaN stays a quiet NaN (plain truncation could make it infinity).</summary>
+    public static ushort FloatToBFloat16(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        if (float.IsNaN(value)) return (ushort)((bits >> 16) | 0x0040);
+        return (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
+    }
 }

@@ -11,8 +11,11 @@ public static class WeightFile
     /// <summary>The graph with the file's weights attached; every parameter must be present with its shape.</summary>
     public static Graph Load(Graph graph, string path) => Apply(graph, SafetensorsFile.Read(path), path);
 
-    /// <summary>Writes every weight of the graph (which must carry weights) under the given map's names (default: the zoo's own).</summary>
-    public static void Save(Graph graph, string path, WeightNameMap? map = null, bool overwrite = false)
+    /// <summary>
+    /// Writes every weight of the graph (which must carry weights) under the given map's names (default: the zoo's own),
+    /// float32 weights stored as <paramref name="floats"/>.
+    /// </summary>
+    public static void Save(Graph graph, string path, WeightNameMap? map = null, bool overwrite = false, SafetensorsFloat floats = SafetensorsFloat.F32)
     {
         map ??= WeightNameMaps.Official;
         var tensors = new List<KeyValuePair<string, Tensor>>();
@@ -23,7 +26,7 @@ public static class WeightFile
             tensors.Add(new(external, graph.Weight(name)));
         }
         var metadata = new Dictionary<string, string> { ["format"] = "pt", ["gpuengine.model"] = graph.Name, ["gpuengine.names"] = map.Name };
-        SafetensorsFile.Write(path, tensors, metadata, overwrite);
+        SafetensorsFile.Write(path, tensors, metadata, overwrite, floats);
     }
 
     /// <summary>Maps and checks named tensors against the graph's parameters; <paramref name="file"/> names the source in errors.</summary>

@@ -49,6 +49,9 @@ public sealed record AdaptiveAvgPool2d(Size2 OutputSize) : Op
 
     public bool IsGlobal => OutputSize.H == 1 && OutputSize.W == 1;
 
+    /// <summary>Whether input <paramref name="x"/> splits into equal, disjoint bins: then this is a plain average pool.</summary>
+    public bool TilesInput(TensorShape x) => x.H % OutputSize.H == 0 && x.W % OutputSize.W == 0;
+
     protected override TensorShape InferShapeCore(string node, IReadOnlyList<TensorShape> inputs)
     {
         var x = inputs[0];

@@ -24,12 +24,15 @@ public class CorruptionFuzzTests
         Fuzz(bytes, 1, data => OnnxImporter.Import(OnnxFile.Parse(data, "fuzz.onnx"), "fuzz.onnx", null));
     }
 
-    [Fact]
-    public void Corrupt_safetensors_files_give_named_errors()
+    [Theory]
+    [InlineData(SafetensorsFloat.F32, 2)]
+    [InlineData(SafetensorsFloat.F16, 5)]
+    [InlineData(SafetensorsFloat.BF16, 6)]
+    public void Corrupt_safetensors_files_give_named_errors(SafetensorsFloat floats, int seed)
     {
         var g = Model.Value;
-        var bytes = SafetensorsFile.Encode(g.Weights.OrderBy(kv => kv.Key));
-        Fuzz(bytes, 2, data => WeightFile.Apply(ModelZoo.Create("repvgg-n1-train", new TensorShape(1, 3, 32, 32), 4), SafetensorsFile.Parse(data, "fuzz.safetensors"), "fuzz.safetensors"));
+        var bytes = SafetensorsFile.Encode(g.Weights.OrderBy(kv => kv.Key), floats: floats);
+        Fuzz(bytes, seed, data => WeightFile.Apply(ModelZoo.Create("repvgg-n1-train", new TensorShape(1, 3, 32, 32), 4), SafetensorsFile.Parse(data, "fuzz.safetensors"), "fuzz.safetensors"));
     }
 
     [Fact]

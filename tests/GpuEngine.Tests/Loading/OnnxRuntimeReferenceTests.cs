@@ -44,10 +44,18 @@ public class OnnxRuntimeReferenceTests(ITestOutputHelper output)
     public void MobileNetV2_matches_a_float64_reference() =>
         Compare(ModelZoo.Create("mobilenet_v2", new TensorShape(1, 3, 32, 32), 10), 1e-4);
 
-    /// <summary>VGG11 exports only where its last feature map is a multiple of 7 (AdaptiveAvgPool2d(7)): 224, batch 1.</summary>
+    /// <summary>At 224 VGG11's last feature map (7x7) tiles AdaptiveAvgPool2d(7): the exporter writes an AveragePool.</summary>
     [RequiresOnnxRuntimeFact]
     public void Vgg11_matches_a_float64_reference() =>
         Compare(ModelZoo.Create("vgg11", new TensorShape(1, 3, 224, 224), 10), 1e-4, reference: false);
+
+    /// <summary>
+    /// At 64x64 the last feature map is 2x2, pooled to 7x7 by repeated, overlapping bins: the exporter folds the pool into
+    /// classifier.0's Gemm. The float64 reference runs the unfolded graph, so the fold itself is checked too.
+    /// </summary>
+    [RequiresOnnxRuntimeFact]
+    public void Vgg11_at_64x64_with_the_pool_folded_matches_a_float64_reference() =>
+        Compare(ModelZoo.Create("vgg11", new TensorShape(1, 3, 64, 64), 10), 1e-4);
 
     /// <param name="reference">Also compare with the float64 interpreter (slow for VGG at 224: its 7.6 GMAC run in plain loops).</param>
     private void Compare(Ir.Graph shapes, double tolerance, bool reference = true)

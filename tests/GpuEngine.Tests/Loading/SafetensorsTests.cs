@@ -44,6 +44,12 @@ public class SafetensorsTests
     [InlineData("""{"x":{"dtype":"F32","shape":[4],"data_offsets":[0,12]}}""", "does not fill")]
     [InlineData("""{"x":{"dtype":"F32","shape":[1],"data_offsets":[0,400]}}""", "outside")]
     [InlineData("""{"x":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}}""", "dtype U8")]
+    [InlineData("""{"x":{"dtype":"F16","shape":[3],"data_offsets":[0,5]}}""", "[3] F16 does not fill its 5 bytes")]
+    [InlineData("""{"x":{"dtype":"BF16","shape":[4],"data_offsets":[0,4]}}""", "[4] BF16 does not fill its 4 bytes")]
+    [InlineData("""{"x":{"dtype":"f16","shape":[2],"data_offsets":[0,4]}}""", "dtype f16; F32, F16, BF16")]
+    [InlineData("""{"x":{"dtype":"F8_E4M3","shape":[4],"data_offsets":[0,4]}}""", "dtype F8_E4M3")]
+    [InlineData("""{"x":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}}""", "dtype I64")]
+    [InlineData("""{"x":{"dtype":16,"shape":[2],"data_offsets":[0,4]}}""", "lacks dtype")]
     [InlineData("""{"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}""", "not a dimension")]
     [InlineData("""{"x":{"dtype":"F32"}}""", "lacks")]
     [InlineData("""[1,2]""", "not a JSON object")]
@@ -123,6 +129,16 @@ public class SafetensorsTests
         var e = Assert.Throws<ShapeMismatchException>(() => WeightFile.Apply(g, wrong, "m"));
         Assert.Contains("11", e.Message);
         Assert.Contains("linear.bias", e.Message);
+    }
+
+    [Fact]
+    public void An_integer_tensor_for_a_float_parameter_names_both_types()
+    {
+        var g = WeightInitializer.Initialize(ModelZoo.Create("repvgg-a0", Small, 10), 1);
+        var ints = g.Weights.Select(kv => kv.Key == "linear.bias" ? new KeyValuePair<string, Tensor>(kv.Key, new Tensor(new TensorShape(10), DataType.Int32, new int[10])) : kv);
+        var e = Assert.Throws<GpuEngineException>(() => WeightFile.Apply(g, SafetensorsFile.Parse(SafetensorsFile.Encode(ints), "i.safetensors"), "i.safetensors"));
+        Assert.Contains("'linear.bias' is int32, parameter 'linear.bias' is float32", e.Message);
+        Assert.Contains("i.safetensors", e.Message);
     }
 
     internal static byte[] Build(string header, byte[] data)

@@ -65,6 +65,49 @@ public class PassEquivalenceTests
         AssertSameOutputs(graph, fused, 1e-5);
     }
 
+    [Theory]
+    [InlineData(2, 2)]   // upsampling: bins repeat and overlap (VGG at 64x64)
+    [InlineData(3, 5)]   // bins of different sizes, rows unlike columns
+    [InlineData(10, 9)]  // downsampling without a fixed window
+    [InlineData(14, 14)] // tiling: a plain 2x2 average pool
+    public void FoldingAdaptivePoolingIntoTheLinearKeepsTheOutputs(int h, int w)
+    {
+        var graph = RandomWeights.Fill(PoolFlattenLinear(h, w), seed: h * 31 + w);
+        var folded = AdaptivePoolFolding.Apply(graph);
+        Assert.DoesNotContain(folded.Nodes, n => n.Op is AdaptiveAvgPool2d);
+        var fc = folded.Nodes.Single(n => n.Name == "classifier.0");
+        Assert.Equal(new Linear(6 * h * w, 16), fc.Op);
+        Assert.Equal(["avgpool", "classifier.0"], fc.Layers);
+        Assert.Equal(graph.Nodes.Count - 1, folded.Nodes.Count);
+        AssertSameOutputs(graph, folded, 1e-5);
+    }
+
+    [Fact]
+    public void AdaptivePoolingIsFoldedOnlyWhereAskedAndBeforeFlattenAndLinear()
+    {
+        var graph = RandomWeights.Fill(PoolFlattenLinear(2, 2), seed: 1);
+        Assert.Contains(AdaptivePoolFolding.Apply(graph, (_, _) => false).Nodes, n => n.Op is AdaptiveAvgPool2d);
+        var b = new GraphBuilder("pool-then-conv");
+        var x = b.Input("input", new TensorShape(1, 3, 4, 4));
+        x = b.Add("avgpool", new AdaptiveAvgPool2d(7), x);
+        b.Output(b.Add("conv", Conv2d.Square(3, 2, 1, 1, 0), x));
+        Assert.Contains(AdaptivePoolFolding.Apply(b.Build()).Nodes, n => n.Op is AdaptiveAvgPool2d);
+    }
+
+    /// <summary>conv -> AdaptiveAvgPool2d(7) -> flatten -> Linear -> ReLU -> Linear, VGG's head on an HxW map, batch 2.</summary>
+    private static Ir.Graph PoolFlattenLinear(int h, int w)
+    {
+        var b = new GraphBuilder("pool-flatten-linear");
+        var x = b.Input("input", new TensorShape(2, 3, h, w));
+        x = b.Add("features.0", Conv2d.Square(3, 6, 3, 1, 1), x);
+        x = b.Add("avgpool", new AdaptiveAvgPool2d(7), x);
+        x = b.AddFunctional("flatten", new Flatten(), x);
+        x = b.Add("classifier.0", new Linear(6 * 49, 16), x);
+        x = b.Add("classifier.1", new Relu(), x);
+        b.Output(b.Add("classifier.2", new Linear(16, 5), x));
+        return b.Build();
+    }
+
     [Fact]
     public void PassesWorkOnGraphsWithoutWeights()
     {

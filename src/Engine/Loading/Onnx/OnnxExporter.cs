@@ -2,13 +2,15 @@ using Google.Protobuf;
 using GpuEngine.Ir;
 using GpuEngine.Loading.Onnx.Proto;
 using GpuEngine.Ops;
+using GpuEngine.Passes;
 
 namespace GpuEngine.Loading.Onnx;
 
 /// <summary>
 /// Writes an engine graph with weights as an ONNX model (IR 8, opset 13, fp32). Tensor names are the graph's,
 /// node names the engine's, weights are initializers named <c>&lt;node&gt;.&lt;role&gt;</c> — so importing the file
-/// gives the same graph back. Fused activations become a separate Relu/Clip node after their op.
+/// gives the same graph back (with an adaptive pool that has no fixed window folded into the Linear after it).
+/// Fused activations become a separate Relu/Clip node after their op.
 /// </summary>
 internal static class OnnxExporter
 {
@@ -20,6 +22,11 @@ internal static class OnnxExporter
 
     public static ModelProto Export(Graph graph)
     {
+        // ONNX's AveragePool has one fixed window, so an adaptive pool whose bins differ or overlap (VGG below 224: a
+        // 2x2 map to 7x7) has no ONNX form; before Flatten and Linear it is linear and folds exactly into the Gemm. A
+        // graph pass rather than ONNX-node surgery: weights and names get GraphRewrite's bookkeeping, the fold is tested
+        // on its own against the reference interpreter, and the file imports back as exactly the folded graph.
+        graph = AdaptivePoolFolding.Apply(graph, (pool, x) => !pool.TilesInput(x));
         var g = new GraphProto { Name = graph.Name };
         foreach (var input in graph.Inputs) g.Input.Add(ValueInfo(input));
         foreach (var output in graph.Outputs) g.Output.Add(ValueInfo(graph.Tensor(output)));
@@ -102,10 +109,11 @@ internal static class OnnxExporter
                 if (p is AvgPool2d avg) n.Attribute.Add(Int("count_include_pad", avg.CountIncludePad ? 1 : 0));
                 break;
             case AdaptiveAvgPool2d { IsGlobal: false } a:
-                // Exact only where the input tiles the output: then it is a plain average pool.
+                // Exact only where the input tiles the output: then it is a plain average pool. (Before Flatten and
+                // Linear, other pools were folded away above.)
                 var x = graph.InputShape(node);
-                if (x.H % a.OutputSize.H != 0 || x.W % a.OutputSize.W != 0)
-                    throw new GpuEngineException($"ONNX export: AdaptiveAvgPool2d '{node.Name}' pools {x} to {a.OutputSize}, which is no fixed window; choose an input whose feature map there is a multiple of {a.OutputSize}");
+                if (!a.TilesInput(x))
+                    throw new GpuEngineException($"ONNX export: AdaptiveAvgPool2d '{node.Name}' pools {x} to {a.OutputSize}, which is no fixed window, and no Flatten and Linear follow it to fold it into; choose an input whose feature map there is a multiple of {a.OutputSize}");
                 n.Attribute.Add(Ints("kernel_shape", x.H / a.OutputSize.H, x.W / a.OutputSize.W));
                 n.Attribute.Add(Ints("strides", x.H / a.OutputSize.H, x.W / a.OutputSize.W));
                 n.DocString = (n.DocString + $" gpuengine:adaptive {a.OutputSize.H}x{a.OutputSize.W}").Trim();
