@@ -24,10 +24,14 @@ step() {  # step NAME COMMAND...: output to $out/NAME.txt, exit code and time to
 { nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv; date -u; } >"$out/machine.txt" 2>&1
 step devices "$ge" devices
 step check "$ge" check --device cuda
+# Calibrate once at batch 1 (calibration keeps every activation on the host; at batch 256 that is gigabytes).
+step quantize "$ge" quantize --model repvgg-a0 --classes 1000 --input 1x3x224x224 --device cuda --out /tmp/ge-a0-int8.safetensors --force
 for precision in fp32 int8; do
+    quantized=()
+    [ "$precision" = int8 ] && quantized=(--quantized /tmp/ge-a0-int8.safetensors)
     for batch in 1 256; do
         step "profile-$precision-b$batch" "$ge" profile --model repvgg-a0 --classes 1000 --input "${batch}x3x224x224" \
-            --precision "$precision" --device cuda --warmup 10 --runs 50 --report tape --format json \
+            --precision "$precision" "${quantized[@]}" --device cuda --warmup 10 --runs 50 --report tape --format json \
             --output "$out/profile-$precision-b$batch.json" --force
     done
 done

@@ -53,7 +53,9 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
         profile = profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
         if (Roofline || svg) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };
-        var report = ProfileReport.Create(profile, ReportType).Select([.. Include], [.. Exclude]);
+        // What the profiled inference computed, so one command shows both the answer and its cost.
+        var result = ProfileReport.Create(profile, ReportType).AddFact("top5", TopClasses.Describe(session.Run(input), 0));
+        var report = result.Select([.. Include], [.. Exclude]);
 
         WriteOutput(context, w =>
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using CommandLine;
 using GpuEngine.Execution;
 using GpuEngine.Ir;
@@ -54,15 +53,8 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
 
     private static void WriteTop5(TextWriter output, Tensor logits)
     {
-        var values = logits.Floats;
-        int batch = logits.Shape.N, classes = (int)(logits.Shape.Elements / batch);
-        for (int n = 0; n < Math.Min(batch, 4); n++)
-        {
-            var row = values.AsSpan(n * classes, classes).ToArray();
-            double max = row.Max(), sum = row.Sum(v => Math.Exp(v - max));
-            var top = row.Select((v, i) => (Class: i, P: Math.Exp(v - max) / sum)).OrderByDescending(x => x.P).Take(5);
-            output.WriteLine($"top-5 [{n}]: " + string.Join("  ", top.Select(t => $"{t.Class} ({t.P.ToString("P1", CultureInfo.InvariantCulture)})")));
-        }
+        int batch = logits.Shape.N;
+        for (int n = 0; n < Math.Min(batch, 4); n++) output.WriteLine($"top-5 [{n}]: {TopClasses.Describe(logits, n)}");
         if (batch > 4) output.WriteLine($"({batch - 4} more samples; --output FILE.npy writes all logits)");
     }
 

@@ -81,13 +81,29 @@ public class SampleWeightsTests
         return [.. Regex.Matches(header, "\"dtype\":\"([A-Z0-9]+)\"").Select(m => m.Groups[1].Value).Distinct()];
     }
 
-    [Fact]
-    public void The_readme_main_command_runs_int8_with_the_sample()
+    /// <summary>The arguments after <c>--</c> of the main README's main-job line (the one under "# the main job").</summary>
+    private static string[] MainJobArguments()
     {
+        var lines = File.ReadAllLines(Path.Combine(TestData.RepoRoot, "README.md"));
+        int comment = Array.FindIndex(lines, l => l.StartsWith("# the main job", StringComparison.Ordinal));
+        Assert.True(comment >= 0, "README.md has no '# the main job' line");
+        var line = lines[comment + 1];
+        return line[(line.IndexOf(" -- ", StringComparison.Ordinal) + 4)..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    [Fact]
+    public void The_readme_main_command_profiles_int8_inference_with_the_sample()
+    {
+        var args = MainJobArguments();
+        Assert.Contains(SampleRelative, args);
+        Assert.Contains("int8", args);
+        // The README's command as written, on cpu with fewer runs so the test stays short.
         var (o, e) = (new StringWriter(), new StringWriter());
-        int code = CliApp.Run(["run", "--model", "repvgg-n1-train", "--weights", Sample, "--input", "1x3x112x112", "--classes", "89",
-            "--precision", "int8", "--device", "cpu"], o, e);
+        int code = CliApp.Run([.. args.Select(a => a == SampleRelative ? Sample : a), "--device", "cpu", "--warmup", "1", "--runs", "3"], o, e);
         Assert.True(code == 0, e.ToString());
-        Assert.Contains("top-5", o.ToString());
+        var text = o.ToString();
+        Assert.Contains("precision: int8", text);
+        Assert.Matches(@"top5: \d+ \(", text);
+        Assert.Contains("stage4.0.rbr_dense.conv", text); // leaves: the train-time layers, mapped back from the fused kernels
     }
 }
