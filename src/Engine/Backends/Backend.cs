@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using GpuEngine.Kernels;
 
 namespace GpuEngine.Backends;
@@ -92,7 +93,27 @@ public abstract class Backend : IDisposable
     protected abstract void UploadCore(DeviceBuffer destination, long byteOffset, ReadOnlySpan<byte> source);
     protected abstract void DownloadCore(DeviceBuffer source, long byteOffset, Span<byte> destination);
     protected abstract void LaunchCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments);
-    protected abstract long LaunchCountingCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments);
+
+    /// <summary>
+    /// Device backends: the counting build adds every work item's bytes to a zeroed 64-bit total in device memory,
+    /// read back after the launch (the download waits for it). The cpu backend overrides this with its counter.
+    /// </summary>
+    protected virtual long LaunchCountingCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
+    {
+        if (grid.IsEmpty) return 0;
+        Span<byte> total = stackalloc byte[sizeof(long)];
+        total.Clear();
+        using var buffer = AllocateCore(total.Length);
+        UploadCore(buffer, 0, total);
+        LaunchCountingBuildCore(kernel, grid, arguments, buffer);
+        DownloadCore(buffer, 0, total);
+        return BinaryPrimitives.ReadInt64LittleEndian(total);
+    }
+
+    /// <summary>Queues the kernel's counting build (<c>-D GPUE_COUNT_BYTES</c>) with <paramref name="total"/> as its extra last argument.</summary>
+    protected virtual void LaunchCountingBuildCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments, DeviceBuffer total) =>
+        throw new NotSupportedException($"the {Name} backend has no counting build");
+
     protected abstract DeviceEvent RecordEventCore();
     protected abstract double ElapsedMillisecondsCore(DeviceEvent start, DeviceEvent end);
     protected abstract void SynchronizeCore();

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using GpuEngine.Kernels;
 
 namespace GpuEngine.Backends.OpenCl;
@@ -83,18 +82,9 @@ public sealed unsafe class OpenClBackend : Backend
         Enqueue(kernel, grid, arguments, KernelSpecialization.Defines(kernel, arguments), total: null);
     }
 
-    /// <summary>The counting build, cached beside the plain one, adds every work item's bytes to a zeroed total.</summary>
-    protected override long LaunchCountingCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
-    {
-        if (grid.IsEmpty) return 0;
-        Span<byte> total = stackalloc byte[sizeof(long)];
-        total.Clear();
-        using var buffer = (OpenClBuffer)AllocateCore(total.Length);
-        UploadCore(buffer, 0, total);
-        Enqueue(kernel, grid, arguments, KernelSpecialization.CountingDefines(kernel, arguments), buffer);
-        DownloadCore(buffer, 0, total);
-        return BinaryPrimitives.ReadInt64LittleEndian(total);
-    }
+    /// <summary>The counting build is cached beside the plain one (its own defines).</summary>
+    protected override void LaunchCountingBuildCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments, DeviceBuffer total) =>
+        Enqueue(kernel, grid, arguments, KernelSpecialization.CountingDefines(kernel, arguments), (OpenClBuffer)total);
 
     private void Enqueue(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments, IReadOnlyList<string> defines, OpenClBuffer? total)
     {
