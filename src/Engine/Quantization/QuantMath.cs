@@ -29,6 +29,19 @@ public static class QuantMath
         return shift > 31 ? (0, 0) : ((int)m, shift);
     }
 
+    /// <summary>
+    /// The int8 Add's rescales (TFLite's quantized add, <see cref="Kernels.Ops.Int8AddKernels"/>): with
+    /// twiceMax = 2·max(scaleA, scaleB), input x rescales by scaleX / twiceMax (at most 1/2) after its left shift, and the
+    /// sum by twiceMax / (2^LeftShift · scaleOut). Returned as [a, b, output] multipliers and shifts.
+    /// </summary>
+    public static (int[] Multipliers, int[] Shifts) AddRescales(double scaleA, double scaleB, double scaleOut)
+    {
+        double twiceMax = 2 * Math.Max(scaleA, scaleB);
+        double[] reals = [scaleA / twiceMax, scaleB / twiceMax, twiceMax / ((1 << Kernels.Ops.Int8AddKernels.LeftShift) * scaleOut)];
+        var rescales = reals.Select(QuantizeMultiplier).ToArray();
+        return ([.. rescales.Select(r => r.Multiplier)], [.. rescales.Select(r => r.Shift)]);
+    }
+
     /// <summary>Symmetric int8 scale of a tensor whose values lie in [−maxAbs, maxAbs]; 1 when the tensor is all zeros.</summary>
     public static float Scale(double maxAbs) => maxAbs > 0 ? (float)(maxAbs / 127.0) : 1f;
 
