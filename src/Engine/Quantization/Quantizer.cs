@@ -71,13 +71,12 @@ public static class Quantizer
     }
 
     /// <summary>
-    /// An int8 Add: output scale from its calibrated range (kept above twiceMax / 2^LeftShift so the sum's rescale stays
-    /// below 1); multipliers and shifts [a, b, output] of <see cref="QuantMath.AddRescales"/>.
+    /// An int8 Add: output scale from its calibrated range (kept above the sum's scale so the sum's rescale stays below 1);
+    /// multipliers and shifts [a, b, output] of <see cref="QuantMath.AddRescales"/>.
     /// </summary>
     private static QuantizedLayer AddLayer(Node node, Activation fused, float scaleA, float scaleB, double outputRange, Dictionary<string, float> scales)
     {
-        double twiceMax = 2.0 * Math.Max(scaleA, scaleB);
-        float output = (float)Math.Max(QuantMath.Scale(outputRange), twiceMax / (1 << Kernels.Ops.Int8AddKernels.LeftShift) * MinOutputRatio);
+        float output = (float)Math.Max(QuantMath.Scale(outputRange), QuantMath.AddSumScale(scaleA, scaleB) * MinOutputRatio);
         scales[node.Output] = output;
         var (clampMin, clampMax) = Clamp(node, fused, output);
         var (multipliers, shifts) = QuantMath.AddRescales(scaleA, scaleB, output);
