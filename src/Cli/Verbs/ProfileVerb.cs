@@ -39,7 +39,7 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
 
     public int Execute(CommandContext context)
     {
-        // The overview builds fp32 sessions of many models, most of which have no int8 path (Add, MaxPool).
+        // The overview builds fp32 sessions of many models; int8 would calibrate each one first, which it does not offer.
         if (Zoo && IsInt8) throw new GpuEngineException("--zoo measures fp32 only; profile an int8 model with --model NAME --precision int8");
         var format = Format.Trim().ToLowerInvariant();
         bool trace = format == "trace", svg = format == "svg";

@@ -71,7 +71,8 @@ public sealed partial class InferenceSession
         launches.Add(RequantizeLauncher.Quantize(
             new Node(QuantizedName(input.Name), new QuantizeOp(), [input.Name], QuantizedName(input.Name), Covers: [firstLayer]),
             input.Shape.Elements, quant.Scale(input.Name), 0, Activation(input.Name), quantized));
-        BufferSlice In(Node node) => node.Inputs[0] == input.Name ? quantized : Activation(node.Inputs[0]);
+        BufferSlice Int8(string tensor) => tensor == input.Name ? quantized : Activation(tensor);
+        BufferSlice In(Node node) => Int8(node.Inputs[0]);
         foreach (var node in ExecutionGraph.Nodes)
         {
             switch (node.Op)
@@ -101,6 +102,15 @@ public sealed partial class InferenceSession
                     var pool = quant.Layer(node);
                     launches.Add(RequantizeLauncher.GlobalAvgPool(node, context.Shape(node.Inputs[0]), pool.Multipliers[0], pool.Shifts[0], 0, 0,
                         In(node), Activation(node.Output)));
+                    break;
+                case Add:
+                    launches.Add(Int8AddLauncher.Plan(node, context.Shape(node.Output), quant.Layer(node), In(node), Int8(node.Inputs[1]), Activation(node.Output)));
+                    break;
+                case MaxPool2d max:
+                    launches.Add(Int8Pool2dLauncher.MaxPool(node, max, context.Shape(node.Inputs[0]), context.Shape(node.Output), In(node), Activation(node.Output)));
+                    break;
+                case AdaptiveAvgPool2d:
+                    launches.Add(Int8Pool2dLauncher.AdaptiveAvgPool(node, context.Shape(node.Inputs[0]), context.Shape(node.Output), In(node), Activation(node.Output)));
                     break;
                 default:
                     throw new GpuEngineException($"{node.Op.TypeName} '{node.Name}': no int8 kernel path for this op yet (see docs/quantization.md)");

@@ -29,6 +29,24 @@ public static class QuantMath
         return shift > 31 ? (0, 0) : ((int)m, shift);
     }
 
+    /// <summary>
+    /// Scale of the int8 Add's int32 sum (TFLite's quantized add, <see cref="Kernels.Ops.Int8AddKernels"/>): 2·max(scaleA, scaleB)
+    /// / 2^LeftShift, a grid fine enough that both left-shifted inputs land on it with factors of at most 1/2.
+    /// </summary>
+    public static double AddSumScale(double scaleA, double scaleB) => 2 * Math.Max(scaleA, scaleB) / (1 << Kernels.Ops.Int8AddKernels.LeftShift);
+
+    /// <summary>
+    /// The int8 Add's rescales as [a, b, output] multipliers and shifts: an input x, shifted left (scale_x / 2^LeftShift a unit),
+    /// onto the sum's grid, and the sum onto the output's.
+    /// </summary>
+    public static (int[] Multipliers, int[] Shifts) AddRescales(double scaleA, double scaleB, double scaleOut)
+    {
+        double sum = AddSumScale(scaleA, scaleB), unit = 1 << Kernels.Ops.Int8AddKernels.LeftShift;
+        double[] reals = [scaleA / unit / sum, scaleB / unit / sum, sum / scaleOut];
+        var rescales = reals.Select(QuantizeMultiplier).ToArray();
+        return ([.. rescales.Select(r => r.Multiplier)], [.. rescales.Select(r => r.Shift)]);
+    }
+
     /// <summary>Symmetric int8 scale of a tensor whose values lie in [−maxAbs, maxAbs]; 1 when the tensor is all zeros.</summary>
     public static float Scale(double maxAbs) => maxAbs > 0 ? (float)(maxAbs / 127.0) : 1f;
 

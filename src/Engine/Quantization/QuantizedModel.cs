@@ -4,9 +4,10 @@ using GpuEngine.Loading;
 namespace GpuEngine.Quantization;
 
 /// <summary>
-/// An int8 Conv2d or Linear (or, with no weight, a global average pool): what the kernels read. The real rescale
-/// factor inputScale·weightScale[c]/outputScale (pools: inputScale/(outputScale·pixels)) is carried as
-/// <see cref="Multipliers"/>/<see cref="Shifts"/>; <see cref="ClampMin"/>/<see cref="ClampMax"/> are the fused activation.
+/// An int8 Conv2d or Linear, or with no weight a global average pool or an Add: what the kernels read. The real rescale
+/// factors inputScale·weightScale[c]/outputScale (global pool: inputScale/(outputScale·pixels); Add: its inputs' and its sum's,
+/// <see cref="QuantMath.AddRescales"/>) are carried as <see cref="Multipliers"/>/<see cref="Shifts"/>;
+/// <see cref="ClampMin"/>/<see cref="ClampMax"/> are the fused activation. Max and adaptive pools need none (they keep their input's scale).
 /// </summary>
 public sealed record QuantizedLayer(string Node, Tensor? Weight, Tensor? Bias, float[] WeightScales, int[] Multipliers, int[] Shifts,
     int ClampMin, int ClampMax);

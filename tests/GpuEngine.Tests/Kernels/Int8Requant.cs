@@ -7,11 +7,14 @@ namespace GpuEngine.Tests.Kernels;
 internal static class Int8Requant
 {
     /// <summary>clamp(round(round(acc · multiplier / 2^31) / 2^shift) + zeroPoint, lo, hi) with gemmlowp's two roundings.</summary>
-    public static sbyte Apply(long acc, int multiplier, int shift, int zeroPoint, int lo, int hi)
+    public static sbyte Apply(long acc, int multiplier, int shift, int zeroPoint, int lo, int hi) =>
+        (sbyte)Math.Clamp(Rescale(acc, multiplier, shift) + zeroPoint, lo, hi);
+
+    /// <summary>round(round(acc · multiplier / 2^31) / 2^shift), gemmlowp's two roundings, unclamped.</summary>
+    public static long Rescale(long acc, int multiplier, int shift)
     {
         long high = Int8Reference.RoundHalfUp(acc * (decimal)multiplier / (1L << 31));
-        long scaled = Int8Reference.RoundHalfAwayFromZero((decimal)high / (1L << shift));
-        return (sbyte)Math.Clamp(scaled + zeroPoint, lo, hi);
+        return Int8Reference.RoundHalfAwayFromZero((decimal)high / (1L << shift));
     }
 
     /// <summary>Multipliers in [2^30, 2^31) and shifts that map a sum of <paramref name="depth"/> int8 products to about ±64.</summary>

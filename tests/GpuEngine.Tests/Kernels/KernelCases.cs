@@ -85,6 +85,10 @@ public static class KernelCases
         yield return new("AvgPool2d", GeneratedKernels.Pool2dKernels_AvgPool2d, LaunchGrid.Linear(100, 64), [Floats(4 * 81), new float[100]], [.. window, Int(0)]);
         yield return new("AdaptiveAvgPool2d", GeneratedKernels.Pool2dKernels_AdaptiveAvgPool2d, LaunchGrid.Linear(24, 64), [Floats(4 * 81), new float[24]],
             [Int(4), Int(9), Int(9), Int(2), Int(3)]);
+        yield return new("Int8MaxPool2d", GeneratedKernels.Int8Pool2dKernels_Int8MaxPool2d, LaunchGrid.Linear(100, 64), [Int8(4 * 81), new sbyte[100]], window);
+        // 9 → 2 × 3 bins that overlap (PyTorch's adaptive rule), of 2 to 5 rows and 3 or 4 columns.
+        yield return new("Int8AdaptiveAvgPool2d", GeneratedKernels.Int8Pool2dKernels_Int8AdaptiveAvgPool2d, LaunchGrid.Linear(24, 64),
+            [Int8(4 * 81), new sbyte[24]], [Int(4), Int(9), Int(9), Int(2), Int(3)]);
         yield return new("GlobalAvgPool", GeneratedKernels.Pool2dKernels_GlobalAvgPool, new LaunchGrid(new Dim3(Pool2dKernels.GlobalThreads), new Dim3(6)),
             [Floats(6 * 49), new float[6]], [Int(49)]);
 
@@ -92,6 +96,9 @@ public static class KernelCases
             [Int(300), Float(50f), Int(0)]);
         yield return new("Dequantize", GeneratedKernels.QuantizeKernels_Dequantize, LaunchGrid.Linear(300, 64), [Int8(300), new float[300]],
             [Int(300), Float(0.05f), Int(1)]);
+        // Input scales 0.03 and 0.05 (a is the finer one), output 0.06, fused ReLU: the multipliers AddRescales gives for them.
+        yield return new("Int8Add", GeneratedKernels.Int8AddKernels_Int8Add, new LaunchGrid(new Dim3(64), new Dim3(4)), [Int8(n), Int8(n), new sbyte[n]],
+            [Int(n), Int(1288490189), Int(1), Int(1073741824), Int(0), Int(1789569707), Int(19), Int(0), Int(127)]);
         yield return new("Requantize", GeneratedKernels.RequantizeKernels_Requantize, LaunchGrid.Linear(60, 64),
             [Ints(60, 100000), Multipliers(3), Shifts(3), new sbyte[60]], [Int(3), Int(10), Int(60), Int(0), Int(-128), Int(127)]);
     }

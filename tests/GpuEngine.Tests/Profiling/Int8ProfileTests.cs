@@ -206,3 +206,32 @@ public class Int8ProfileTests(Int8Profiles int8) : IClassFixture<Int8Profiles>
 
     private static object? Cell(Report report, object?[] row, string key) => row[report.Columns.ToList().FindIndex(c => c.Key == key)];
 }
+
+/// <summary>
+/// MobileNetV2 in int8 (residual Adds, depthwise convs) at 1x3x32x32, 10 classes, cpu: every report's rows sum to its totals
+/// in both modes, and an Add's bytes are the int8 formula (reads both int8 inputs, writes the int8 output; no addsum).
+/// </summary>
+public class Int8ZooProfileTests
+{
+    [Theory]
+    [InlineData(Int8Mode.Fused)]
+    [InlineData(Int8Mode.Addsum)]
+    public void MobileNetV2Int8ProfileRowsSumToTotals(Int8Mode mode)
+    {
+        var graph = WeightInitializer.Initialize(ModelZoo.Create("mobilenet_v2", new TensorShape(1, 3, 32, 32), 10), 1);
+        var options = new SessionOptions { Device = "cpu", Precision = Precision.Int8, Int8Mode = mode };
+        var quantized = Quantizer.Calibrate(graph, options, new CalibrationOptions { Samples = 1 });
+        using var session = new InferenceSession(graph, options with { Quantization = quantized });
+        var profile = SessionProfiler.Measure(session, RandomInput.Uniform(graph.Inputs[0].Shape, 1), new ProfileOptions(Warmup: 0, Runs: 1))
+            with { MeasuredBytes = MeasuredTraffic.Count(session) };
+        foreach (var type in Enum.GetValues<ProfileReportType>())
+            MeasuredProfileTests.AssertTotalsAreTheSumOfTheRows(ProfileReport.Create(profile, type));
+        var tape = ProfileReport.Create(profile, ProfileReportType.Tape);
+        var add = tape.Rows.Single(r => (string)r[0]! == "features.3.add");
+        long output = 24 * 8 * 8; // features.3 keeps 24 channels at 8x8
+        Assert.Equal("Add", (string)add[1]!);
+        Assert.Equal((2 * output, output), (Convert.ToInt64(Cell(tape, add, "mem_r")), Convert.ToInt64(Cell(tape, add, "mem_w"))));
+    }
+
+    private static object? Cell(Report report, object?[] row, string key) => row[report.Columns.ToList().FindIndex(c => c.Key == key)];
+}

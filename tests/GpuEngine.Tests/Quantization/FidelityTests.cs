@@ -17,6 +17,8 @@ public class FidelityTests(ITestOutputHelper output)
     [Theory]
     [InlineData("repvgg-a0", 4, 0.99, 0.75, 16)] // 16x16 keeps A0's cpu-backend calibration within CI's time
     [InlineData("repvgg-n1", 8, 0.99, 0.75, 32)]
+    [InlineData("mobilenet_v2", 8, 0.99, 0.75, 32)]
+    [InlineData("vgg11", 4, 0.99, 0.75, 32)]
     public void Int8StaysWithinTheStatedBounds(string name, int samples, double minCosine, double minTop1, int size)
     {
         var shape = new TensorShape(1, 3, size, size);

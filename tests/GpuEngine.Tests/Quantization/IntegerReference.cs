@@ -82,4 +82,50 @@ internal static class IntegerReference
             }
         return y;
     }
+
+    /// <summary>
+    /// TFLite's quantized add: each input times 2^20 (TFLite's left shift), rescaled by its multiplier (scale_x / (2·max scale)),
+    /// summed, and the sum rescaled to the output ([a, b, output] multipliers of the layer) and clamped.
+    /// </summary>
+    public static sbyte[] Add(sbyte[] a, sbyte[] b, QuantizedLayer layer)
+    {
+        var (m, s) = (layer.Multipliers, layer.Shifts);
+        return [.. a.Select((v, i) => Requant((long)Rescale(v * (1L << 20), m[0], s[0]) + Rescale(b[i] * (1L << 20), m[1], s[1]),
+            m[2], s[2], layer.ClampMin, layer.ClampMax))];
+    }
+
+    /// <summary>Max over k × k windows, stride k, no padding (VGG's pools).</summary>
+    public static sbyte[] MaxPool(sbyte[] x, int planes, int h, int w, int k)
+    {
+        int oh = h / k, ow = w / k;
+        var y = new sbyte[planes * oh * ow];
+        for (int p = 0; p < planes; p++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                {
+                    int best = int.MinValue;
+                    for (int u = 0; u < k; u++)
+                        for (int v = 0; v < k; v++) best = Math.Max(best, x[(p * h + i * k + u) * w + j * k + v]);
+                    y[(p * oh + i) * ow + j] = (sbyte)best;
+                }
+        return y;
+    }
+
+    /// <summary>Adaptive average pool at the input's scale: each bin [floor(i·H/oh), ceil((i+1)·H/oh)) averaged in float64, rounded half away from zero.</summary>
+    public static sbyte[] AdaptiveAvgPool(sbyte[] x, int planes, int h, int w, int oh, int ow)
+    {
+        var y = new sbyte[planes * oh * ow];
+        for (int p = 0; p < planes; p++)
+            for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++)
+                {
+                    int y0 = (int)Math.Floor((double)i * h / oh), y1 = (int)Math.Ceiling((double)(i + 1) * h / oh);
+                    int x0 = (int)Math.Floor((double)j * w / ow), x1 = (int)Math.Ceiling((double)(j + 1) * w / ow);
+                    double sum = 0;
+                    for (int r = y0; r < y1; r++)
+                        for (int c = x0; c < x1; c++) sum += x[(p * h + r) * w + c];
+                    y[(p * oh + i) * ow + j] = (sbyte)Math.Round(sum / ((y1 - y0) * (x1 - x0)), MidpointRounding.AwayFromZero);
+                }
+        return y;
+    }
 }

@@ -134,12 +134,92 @@ public class QuantizationTests
         }
     }
 
+    /// <summary>conv+ReLU, 2×2 max pool, conv, residual Add with a fused ReLU, adaptive pool 4×4 → 3×3 (overlapping bins), Linear.</summary>
+    private static Ir.Graph Residual()
+    {
+        var b = new GraphBuilder("residual");
+        var x = b.Input("input", new TensorShape(2, 3, 8, 8));
+        x = b.Add("conv1", Conv2d.Square(3, 8, 3, 1, 1), x);
+        x = b.Add("relu1", new Relu(), x);
+        var pooled = b.Add("pool", new MaxPool2d(2, 2, 0), x);
+        var y = b.Add("conv2", Conv2d.Square(8, 8, 3, 1, 1), pooled);
+        y = b.Add("add", new Add(), pooled, y);
+        y = b.Add("relu2", new Relu(), y);
+        y = b.Add("avgpool", new AdaptiveAvgPool2d(3), y);
+        y = b.Add("flatten", new Flatten(), y);
+        b.Add("fc", new Linear(8 * 9, 5), y);
+        return RandomWeights.Fill(b.Build(), 12);
+    }
+
+    [Theory]
+    [InlineData(Int8Mode.Fused)]
+    [InlineData(Int8Mode.Addsum)]
+    public void ResidualGraphMatchesAnIndependentIntegerReference(Int8Mode mode)
+    {
+        var graph = Residual();
+        var options = new SessionOptions { Device = "cpu", Int8Mode = mode, PlanMemory = false };
+        var model = Quantizer.Calibrate(graph, options, Calib);
+        using var session = new InferenceSession(graph, options with { Precision = Precision.Int8, Quantization = model });
+        var input = RandomInput.Uniform(graph.Inputs[0].Shape, 5);
+        session.Run(input);
+        var nodes = session.ExecutionGraph.Nodes;
+        Node Named(string name) => nodes.Single(n => n.Name == name);
+        Assert.Equal(Activation.Relu, ((Add)Named("add").Op).Fused);
+        // The pools keep their input's scale: no requantization.
+        Assert.Equal(model.Scale(Named("conv1").Output), model.Scale(Named("pool").Output));
+        Assert.Equal(model.Scale(Named("add").Output), model.Scale(Named("avgpool").Output));
+
+        var q = IntegerReference.Quantize(input.Floats, model.Scale("input"));
+        var c1 = IntegerReference.Conv(q, 2, 3, 8, 8, model.Layer(Named("conv1")), 8, 3, 1);
+        var p = IntegerReference.MaxPool(c1, 16, 8, 8, 2);
+        var c2 = IntegerReference.Conv(p, 2, 8, 4, 4, model.Layer(Named("conv2")), 8, 3, 1);
+        var sum = IntegerReference.Add(p, c2, model.Layer(Named("add")));
+        var avg = IntegerReference.AdaptiveAvgPool(sum, 16, 4, 4, 3, 3);
+        var y = IntegerReference.Linear(avg, 2, 72, 5, model.Layer(Named("fc")));
+        sbyte[] Read(string node) => session.ReadTensor(Named(node).Output).AsSpan<sbyte>().ToArray();
+        Assert.Equal(p, Read("pool"));
+        Assert.Equal(c2, Read("conv2"));
+        Assert.Equal(sum, Read("add"));
+        Assert.Equal(avg, Read("avgpool"));
+        Assert.Equal(y, Read("fc"));
+        Assert.Contains(sum, v => v > 0);
+        Assert.DoesNotContain(sum, v => v < 0);
+    }
+
+    /// <summary>MobileNetV2 (residual Adds, depthwise convs) and VGG11 (max pools, adaptive pool 1×1 → 7×7) at 32×32.</summary>
+    [Theory]
+    [InlineData("mobilenet_v2")]
+    [InlineData("vgg11")]
+    public void ZooInt8IsBitExactAcrossBackendsAndModes(string name)
+    {
+        var shape = new TensorShape(1, 3, 32, 32);
+        var graph = WeightInitializer.Initialize(ModelZoo.Create(name, shape, 10), 4);
+        var model = Quantizer.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib with { Samples = 2 });
+        var input = RandomInput.Uniform(shape, 6);
+        sbyte[]? expected = null;
+        foreach (var device in InferenceSessionDevices.Names())
+        {
+            foreach (var mode in new[] { Int8Mode.Fused, Int8Mode.Addsum })
+            {
+                using var session = new InferenceSession(graph, new SessionOptions { Device = device, Precision = Precision.Int8, Int8Mode = mode, Quantization = model });
+                session.Run(input);
+                var actual = session.ReadTensor(session.OutputMetadata[0].Name).AsSpan<sbyte>().ToArray();
+                Assert.Contains(actual, v => v != 0);
+                expected ??= actual;
+                Assert.True(expected.SequenceEqual(actual), $"{name} {device} {mode}: int8 logits differ from cpu fused");
+            }
+        }
+    }
+
     [Fact]
     public void OpsWithoutAnInt8PathAreNamed()
     {
-        var shape = new TensorShape(1, 3, 32, 32);
-        var graph = WeightInitializer.Initialize(ModelZoo.Create("mobilenet_v2", shape, 10), 1);
+        var b = new GraphBuilder("windowed");
+        var x = b.Input("input", new TensorShape(1, 3, 8, 8));
+        x = b.Add("conv", Conv2d.Square(3, 4, 3, 1, 1), x);
+        b.Add("pool", new AvgPool2d(new Size2(3, 3), new Size2(2, 2), new Size2(1, 1)), x);
+        var graph = RandomWeights.Fill(b.Build(), 1);
         var e = Assert.Throws<GpuEngineException>(() => Quantizer.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib with { Samples = 1 }));
-        Assert.Contains("Add '", e.Message);
+        Assert.Contains("AvgPool2d 'pool'", e.Message);
     }
 }

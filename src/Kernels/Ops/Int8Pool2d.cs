@@ -1,0 +1,60 @@
+namespace GpuEngine.Kernels.Ops;
+
+/// <summary>
+/// Int8 max and adaptive average pooling over NCHW, the <see cref="Pool2dKernels"/> loops on int8. Both keep the input's
+/// scale (a max or a mean never leaves the input's range), so there is no requantization: max is exact, the mean is the
+/// int32 window sum divided by the window size with rounding half away from zero (TFLite's int8 average pool).
+/// Grid: <c>LaunchGrid.Linear(planes·outH·outW)</c> or smaller (grid-stride), planes = batch·channels.
+/// </summary>
+public static class Int8Pool2dKernels
+{
+    /// <summary>Max over each window; padding never wins (every window holds an input).</summary>
+    [Kernel]
+    public static void Int8MaxPool2d(WorkItem item, View<sbyte> input, View<sbyte> output, int planes, int height, int width,
+        int kh, int kw, int strideH, int strideW, int padH, int padW, int outH, int outW)
+    {
+        int total = planes * outH * outW;
+        for (int index = item.GlobalX; index < total; index += item.GlobalSizeX)
+        {
+            int ox = index % outW;
+            int oy = index / outW % outH;
+            int plane = index / (outW * outH);
+            int y0 = DeviceMath.Max(oy * strideH - padH, 0);
+            int y1 = DeviceMath.Min(oy * strideH - padH + kh, height);
+            int x0 = DeviceMath.Max(ox * strideW - padW, 0);
+            int x1 = DeviceMath.Min(ox * strideW - padW + kw, width);
+            int acc = -128;
+            for (int y = y0; y < y1; y++)
+                for (int x = x0; x < x1; x++)
+                    acc = DeviceMath.Max(acc, (int)input[(plane * height + y) * width + x]);
+            output[index] = (sbyte)acc;
+        }
+    }
+
+    /// <summary>Adaptive average pooling with PyTorch's bins (rows floor(i·H/outH) .. ceil((i+1)·H/outH), same for columns), which may overlap.</summary>
+    [Kernel]
+    public static void Int8AdaptiveAvgPool2d(WorkItem item, View<sbyte> input, View<sbyte> output, int planes, int height, int width,
+        int outH, int outW)
+    {
+        int total = planes * outH * outW;
+        for (int index = item.GlobalX; index < total; index += item.GlobalSizeX)
+        {
+            int ox = index % outW;
+            int oy = index / outW % outH;
+            int plane = index / (outW * outH);
+            int y0 = oy * height / outH;
+            int y1 = ((oy + 1) * height + outH - 1) / outH;
+            int x0 = ox * width / outW;
+            int x1 = ((ox + 1) * width + outW - 1) / outW;
+            int sum = 0;
+            for (int y = y0; y < y1; y++)
+                for (int x = x0; x < x1; x++)
+                    sum += input[(plane * height + y) * width + x];
+            output[index] = (sbyte)RoundedMean(sum, (y1 - y0) * (x1 - x0));
+        }
+    }
+
+    /// <summary>sum / count rounded half away from zero (integer division truncates toward zero in C# and C alike).</summary>
+    [KernelHelper]
+    public static int RoundedMean(int sum, int count) => sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+}
