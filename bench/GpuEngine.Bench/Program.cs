@@ -1,3 +1,5 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
 namespace GpuEngine.Bench;
@@ -11,6 +13,8 @@ public static class Program
     public static void Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "kernels") KernelTimings.Run(args[1..], repeats: 3);
-        else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        // Case names ("opencl repvgg-a0 7 Conv2dKernels.Conv2d 1x48x56x56->1x48x28x28") say what ran: keep them whole.
+        else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)
+            .Run(args, DefaultConfig.Instance.WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(100)));
     }
 }
