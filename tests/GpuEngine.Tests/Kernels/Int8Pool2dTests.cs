@@ -1,5 +1,6 @@
 using GpuEngine.Backends;
 using GpuEngine.Kernels;
+using GpuEngine.Tests.Quantization;
 
 namespace GpuEngine.Tests.Kernels;
 
@@ -27,20 +28,7 @@ public class Int8Pool2dTests
         var output = run.Upload(new sbyte[planes * oh * ow]);
         run.Launch(GeneratedKernels.Int8Pool2dKernels_Int8MaxPool2d, LaunchGrid.Linear(64, 32),
             [run.Upload(x), output, .. new[] { planes, h, w, k, k, stride, stride, pad, pad, oh, ow }.Select(KernelArgument.Int)]);
-        var expected = new sbyte[planes * oh * ow];
-        for (int p = 0; p < planes; p++)
-            for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++)
-                {
-                    int best = int.MinValue;
-                    for (int u = 0; u < k; u++)
-                        for (int v = 0; v < k; v++)
-                        {
-                            int y = i * stride - pad + u, xx = j * stride - pad + v;
-                            if (y >= 0 && y < h && xx >= 0 && xx < w) best = Math.Max(best, x[(p * h + y) * w + xx]);
-                        }
-                    expected[(p * oh + i) * ow + j] = (sbyte)best;
-                }
+        var expected = IntegerReference.MaxPool(x, planes, h, w, k, stride, pad);
         Assert.Equal(expected, run.Download<sbyte>(output));
     }
 
@@ -66,19 +54,7 @@ public class Int8Pool2dTests
         var output = run.Upload(new sbyte[planes * oh * ow]);
         run.Launch(GeneratedKernels.Int8Pool2dKernels_Int8AdaptiveAvgPool2d, LaunchGrid.Linear(64, 32),
             [run.Upload(x), output, .. new[] { planes, h, w, oh, ow }.Select(KernelArgument.Int)]);
-        var expected = new sbyte[planes * oh * ow];
-        for (int p = 0; p < planes; p++)
-            for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++)
-                {
-                    // PyTorch's bins: [floor(i·H/oh), ceil((i+1)·H/oh)).
-                    int y0 = (int)Math.Floor((double)i * h / oh), y1 = (int)Math.Ceiling((double)(i + 1) * h / oh);
-                    int x0 = (int)Math.Floor((double)j * w / ow), x1 = (int)Math.Ceiling((double)(j + 1) * w / ow);
-                    double sum = 0;
-                    for (int y = y0; y < y1; y++)
-                        for (int xx = x0; xx < x1; xx++) sum += x[(p * h + y) * w + xx];
-                    expected[(p * oh + i) * ow + j] = (sbyte)Math.Round(sum / ((y1 - y0) * (x1 - x0)), MidpointRounding.AwayFromZero);
-                }
+        var expected = IntegerReference.AdaptiveAvgPool(x, planes, h, w, oh, ow);
         Assert.Equal(expected, run.Download<sbyte>(output));
     }
 }

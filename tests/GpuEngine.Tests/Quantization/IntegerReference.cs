@@ -94,10 +94,10 @@ internal static class IntegerReference
             m[2], s[2], layer.ClampMin, layer.ClampMax))];
     }
 
-    /// <summary>Max over k × k windows, stride k, no padding (VGG's pools).</summary>
-    public static sbyte[] MaxPool(sbyte[] x, int planes, int h, int w, int k)
+    /// <summary>Max over k × k windows at <paramref name="stride"/>, <paramref name="pad"/> on each side; padding never wins.</summary>
+    public static sbyte[] MaxPool(sbyte[] x, int planes, int h, int w, int k, int stride, int pad)
     {
-        int oh = h / k, ow = w / k;
+        int oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1;
         var y = new sbyte[planes * oh * ow];
         for (int p = 0; p < planes; p++)
             for (int i = 0; i < oh; i++)
@@ -105,7 +105,11 @@ internal static class IntegerReference
                 {
                     int best = int.MinValue;
                     for (int u = 0; u < k; u++)
-                        for (int v = 0; v < k; v++) best = Math.Max(best, x[(p * h + i * k + u) * w + j * k + v]);
+                        for (int v = 0; v < k; v++)
+                        {
+                            int r = i * stride - pad + u, c = j * stride - pad + v;
+                            if (r >= 0 && r < h && c >= 0 && c < w) best = Math.Max(best, x[(p * h + r) * w + c]);
+                        }
                     y[(p * oh + i) * ow + j] = (sbyte)best;
                 }
         return y;
