@@ -19,10 +19,8 @@ public static class Int8Pool2dKernels
             int ox = index % outW;
             int oy = index / outW % outH;
             int plane = index / (outW * outH);
-            int y0 = DeviceMath.Max(oy * strideH - padH, 0);
-            int y1 = DeviceMath.Min(oy * strideH - padH + kh, height);
-            int x0 = DeviceMath.Max(ox * strideW - padW, 0);
-            int x1 = DeviceMath.Min(ox * strideW - padW + kw, width);
+            int y0 = Pool2dKernels.WindowStart(oy, strideH, padH), y1 = Pool2dKernels.WindowEnd(oy, strideH, padH, kh, height);
+            int x0 = Pool2dKernels.WindowStart(ox, strideW, padW), x1 = Pool2dKernels.WindowEnd(ox, strideW, padW, kw, width);
             int acc = -128;
             for (int y = y0; y < y1; y++)
                 for (int x = x0; x < x1; x++)
@@ -42,10 +40,8 @@ public static class Int8Pool2dKernels
             int ox = index % outW;
             int oy = index / outW % outH;
             int plane = index / (outW * outH);
-            int y0 = oy * height / outH;
-            int y1 = ((oy + 1) * height + outH - 1) / outH;
-            int x0 = ox * width / outW;
-            int x1 = ((ox + 1) * width + outW - 1) / outW;
+            int y0 = Pool2dKernels.BinStart(oy, height, outH), y1 = Pool2dKernels.BinEnd(oy, height, outH);
+            int x0 = Pool2dKernels.BinStart(ox, width, outW), x1 = Pool2dKernels.BinEnd(ox, width, outW);
             int sum = 0;
             for (int y = y0; y < y1; y++)
                 for (int x = x0; x < x1; x++)

@@ -19,10 +19,8 @@ public static class Pool2dKernels
             int ox = index % outW;
             int oy = index / outW % outH;
             int plane = index / (outW * outH);
-            int y0 = DeviceMath.Max(oy * strideH - padH, 0);
-            int y1 = DeviceMath.Min(oy * strideH - padH + kh, height);
-            int x0 = DeviceMath.Max(ox * strideW - padW, 0);
-            int x1 = DeviceMath.Min(ox * strideW - padW + kw, width);
+            int y0 = WindowStart(oy, strideH, padH), y1 = WindowEnd(oy, strideH, padH, kh, height);
+            int x0 = WindowStart(ox, strideW, padW), x1 = WindowEnd(ox, strideW, padW, kw, width);
             float acc = float.NegativeInfinity;
             for (int y = y0; y < y1; y++)
                 for (int x = x0; x < x1; x++)
@@ -73,10 +71,8 @@ public static class Pool2dKernels
             int ox = index % outW;
             int oy = index / outW % outH;
             int plane = index / (outW * outH);
-            int y0 = oy * height / outH;
-            int y1 = ((oy + 1) * height + outH - 1) / outH;
-            int x0 = ox * width / outW;
-            int x1 = ((ox + 1) * width + outW - 1) / outW;
+            int y0 = BinStart(oy, height, outH), y1 = BinEnd(oy, height, outH);
+            int x0 = BinStart(ox, width, outW), x1 = BinEnd(ox, width, outW);
             float sum = 0f;
             for (int y = y0; y < y1; y++)
                 for (int x = x0; x < x1; x++)
@@ -84,6 +80,22 @@ public static class Pool2dKernels
             output[index] = sum / ((y1 - y0) * (x1 - x0));
         }
     }
+
+    /// <summary>First input row (or column) of output <paramref name="o"/>'s window, clipped to the input.</summary>
+    [KernelHelper]
+    public static int WindowStart(int o, int stride, int pad) => DeviceMath.Max(o * stride - pad, 0);
+
+    /// <summary>One past the last input row (or column) of output <paramref name="o"/>'s window, clipped to the input.</summary>
+    [KernelHelper]
+    public static int WindowEnd(int o, int stride, int pad, int k, int size) => DeviceMath.Min(o * stride - pad + k, size);
+
+    /// <summary>PyTorch's adaptive bin start, floor(o·size/outSize); bins may overlap.</summary>
+    [KernelHelper]
+    public static int BinStart(int o, int size, int outSize) => o * size / outSize;
+
+    /// <summary>PyTorch's adaptive bin end, ceil((o+1)·size/outSize).</summary>
+    [KernelHelper]
+    public static int BinEnd(int o, int size, int outSize) => ((o + 1) * size + outSize - 1) / outSize;
 
     /// <summary>Work items per group, a power of two (the tree halves it): 64 covers the 7×7 planes that networks pool globally; 256 measured 13.5 ms on PoCL at 1280×7×7, mostly idle items and barriers.</summary>
     public const int GlobalThreads = 64;
