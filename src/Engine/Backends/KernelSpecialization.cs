@@ -22,7 +22,7 @@ internal static class KernelSpecialization
             if (!p.Specialized) continue;
             if (p.Kind != KernelParameterKind.Scalar)
                 throw new ArgumentException($"kernel '{kernel.Name}' parameter '{p.Name}': only scalars can be specialized");
-            (defines ??= []).Add($"{p.Name}={Literal(p, arguments[i].ScalarBits, kernel.Name)}");
+            (defines ??= []).Add($"{KernelDescriptor.SpecializedMacro(p.Name)}={Literal(p, arguments[i].ScalarBits, kernel.Name)}");
         }
         return defines ?? (IReadOnlyList<string>)[];
     }

@@ -5,7 +5,7 @@ namespace GpuEngine.Kernels;
 /// <summary>
 /// CPU-side state of the work group the current thread is executing: the group's shared allocations and
 /// its barrier. The CPU backend installs it per thread (<see cref="Enter"/>) before running work items.
-/// Shared allocations are matched by call order: the n-th <see cref="Group.Shared{T}"/> call of every work
+/// Shared allocations are matched by call order: the n-th <see cref="CpuGroup.Shared{T}"/> call of every work
 /// item returns the same memory, which holds because kernels allocate at the top level, unconditionally.
 /// </summary>
 public sealed class CpuGroupContext

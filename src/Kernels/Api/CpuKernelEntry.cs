@@ -45,7 +45,7 @@ public sealed partial record KernelDescriptor
     /// </summary>
     public CpuGroupBinder? CpuGroupBinder { get; init; }
 
-    /// <summary>Whether the kernel calls <see cref="Group.Barrier"/>: the CPU backend then runs a group's work items concurrently.</summary>
+    /// <summary>Whether the kernel calls <c>Group.Barrier()</c>: the CPU backend then runs a group's work items concurrently.</summary>
     public bool UsesBarrier { get; init; }
 
     /// <summary>Bytes of group shared memory the kernel declares.</summary>

@@ -3,18 +3,20 @@ using System.Linq;
 using System.Threading;
 using GpuEngine.Kernels.Generator.Diagnostics;
 using GpuEngine.Kernels.Generator.Emit;
+using GpuEngine.Kernels.Generator.Ilgpu;
 using GpuEngine.Kernels.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace GpuEngine.Kernels.Generator
 {
-    /// <summary>Checks one [Kernel] method (signature, body, helpers it reaches) and translates it to both dialects.</summary>
+    /// <summary>
+    /// Reads one ILGPU [Kernel] method: checks its signature, body and the helpers it reaches, and translates them
+    /// to the CPU form and the counting variant. <see cref="Complete"/> then reads the CPU form (in a compilation
+    /// that holds it) for the OpenCL source, the phase split and the descriptor's flat parameters.
+    /// </summary>
     internal static class KernelModelBuilder
     {
-        private const string HelperAttribute = "GpuEngine.Kernels.KernelHelperAttribute";
-        private const string SpecializeAttribute = "GpuEngine.Kernels.SpecializeAttribute";
-
         public static KernelModel Build(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
         {
             var method = (IMethodSymbol)context.TargetSymbol;
@@ -25,35 +27,66 @@ namespace GpuEngine.Kernels.Generator
                 ContainingType = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 TypeName = method.ContainingType.Name,
                 MethodName = method.Name,
+                Location = syntax.Identifier.GetLocation(),
             };
             var entry = context.Attributes[0].NamedArguments.FirstOrDefault(a => a.Key == "EntryPoint").Value.Value as string;
             model.EntryPoint = entry ?? method.ContainingType.Name + "_" + method.Name;
 
             CheckMethodShape(method, syntax, requireVoid: true, model.Diagnostics);
-            CheckSignature(method, syntax, model.Diagnostics);
+            model.IlgpuParameters.AddRange(IlgpuSignature.Read(method, syntax, model.Diagnostics));
             new KernelRewriter(context.SemanticModel, syntax, isKernel: true, model.Diagnostics).Check();
             var helpers = new List<(IMethodSymbol, MethodDeclarationSyntax)>();
             CollectHelpers(compilation, method, syntax, new List<IMethodSymbol>(), helpers, model.Diagnostics);
-            model.UsesBarrier = CallsBarrier(compilation, syntax) || helpers.Any(h => CallsBarrier(compilation, h.Item2));
             if (model.HasErrors) return model;
             cancellation.ThrowIfCancellationRequested();
 
-            var writability = new Writability(compilation);
-            for (int i = 1; i < method.Parameters.Length; i++)
+            model.CpuFormText = CpuFormTranslator.Kernel(context.SemanticModel, method, syntax, model.IlgpuParameters);
+            model.CountingText = CountingTranslator.Kernel(context.SemanticModel, method, syntax);
+            foreach (var (helper, helperSyntax) in helpers)
             {
-                var p = method.Parameters[i];
-                bool isView = KernelRewriter.IsView(p.Type, out var element);
-                model.Parameters.Add(new ParameterModel(p.Name, isView, (isView ? element! : p.Type).ToDisplayString(),
-                    isView && writability.IsWritable(method, i), KernelRewriter.HasAttribute(p, SpecializeAttribute)));
+                var helperModel = compilation.GetSemanticModel(helperSyntax.SyntaxTree);
+                model.Helpers.Add((helper.ContainingType.Name, helper.ToDisplayString(),
+                    CpuFormTranslator.Helper(helperModel, helper, helperSyntax),
+                    CountingTranslator.TakesViews(helper) ? CountingTranslator.Helper(helperModel, helper, helperSyntax) : null));
             }
-            if (model.UsesBarrier && helpers.All(h => !CallsBarrier(compilation, h.Item2)))
-                model.CpuGroupMethod = Cpu.PhasedCpuEmitter.TryEmit(context.SemanticModel, method, syntax, "Group_" + model.EntryPoint);
-            var cuda = new CEmitter(compilation, CudaDialect.Instance, writability, model.Diagnostics);
-            model.CudaSource = cuda.EmitUnit(method, syntax, model.EntryPoint, helpers);
-            model.SharedMemoryBytes = cuda.SharedMemoryBytes;
-            model.OpenClSource = new CEmitter(compilation, OpenClDialect.Instance, writability, model.Diagnostics)
-                .EmitUnit(method, syntax, model.EntryPoint, helpers);
             return model;
+        }
+
+        /// <summary>
+        /// Fills in what needs the CPU form: flat descriptor parameters and their writability, barrier use, the phase
+        /// split and the OpenCL source. <paramref name="cpuMethod"/> is the kernel's CPU form in <paramref name="compilation"/>.
+        /// </summary>
+        public static void Complete(KernelModel model, Compilation compilation, IMethodSymbol cpuMethod)
+        {
+            var syntax = (MethodDeclarationSyntax)cpuMethod.DeclaringSyntaxReferences[0].GetSyntax();
+            var semantic = compilation.GetSemanticModel(syntax.SyntaxTree);
+            var helpers = new List<(IMethodSymbol, MethodDeclarationSyntax)>();
+            CollectCpuHelpers(compilation, cpuMethod, syntax, helpers);
+            model.UsesBarrier = CallsBarrier(compilation, syntax) || helpers.Any(h => CallsBarrier(compilation, h.Item2));
+
+            var writability = new Writability(compilation);
+            int ordinal = 1;
+            foreach (var p in model.IlgpuParameters)
+            {
+                if (p.Kind == IlgpuParameterKind.Struct)
+                    foreach (var f in p.Fields) model.Parameters.Add(new ParameterModel(p.Name + "." + f.Name, false, f.Type, false, false, ordinal++));
+                else
+                {
+                    bool view = p.Kind == IlgpuParameterKind.View;
+                    model.Parameters.Add(new ParameterModel(p.Name, view, p.Type, view && writability.IsWritable(cpuMethod, ordinal),
+                        p.Kind == IlgpuParameterKind.Specialized, ordinal++));
+                }
+            }
+            var diagnostics = new List<Diagnostic>();
+            if (model.UsesBarrier && helpers.All(h => !CallsBarrier(compilation, h.Item2)))
+                model.CpuGroupMethod = Cpu.PhasedCpuEmitter.TryEmit(semantic, cpuMethod, syntax, "Group_" + model.EntryPoint);
+            var openCl = new CEmitter(compilation, OpenClDialect.Instance, writability, diagnostics);
+            model.OpenClSource = openCl.EmitUnit(cpuMethod, syntax, model.EntryPoint, helpers);
+            model.SharedMemoryBytes = openCl.SharedMemoryBytes;
+            // The translated code is not the user's source: report at the kernel, with the emitter's own message.
+            foreach (var d in diagnostics)
+                model.Diagnostics.Add(Diagnostic.Create(new DiagnosticDescriptor(d.Id, d.Descriptor.Title, d.GetMessage().Replace("{", "{{").Replace("}", "}}"),
+                    d.Descriptor.Category, DiagnosticSeverity.Error, true), model.Location));
         }
 
         private static void CheckMethodShape(IMethodSymbol method, MethodDeclarationSyntax syntax, bool requireVoid, List<Diagnostic> diagnostics)
@@ -67,42 +100,7 @@ namespace GpuEngine.Kernels.Generator
                     diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.RefUse, p.Locations[0]));
         }
 
-        private static void CheckSignature(IMethodSymbol method, MethodDeclarationSyntax syntax, List<Diagnostic> diagnostics)
-        {
-            var ps = method.Parameters;
-            if (ps.Length == 0 || ps[0].Type.ToDisplayString() != "GpuEngine.Kernels.WorkItem")
-            {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidKernelSignature, syntax.ParameterList.GetLocation(), method.Name, "the first parameter must be a WorkItem"));
-                return;
-            }
-            bool seenScalar = false;
-            for (int i = 1; i < ps.Length; i++)
-            {
-                var p = ps[i];
-                bool specialized = KernelRewriter.HasAttribute(p, SpecializeAttribute);
-                if (KernelRewriter.IsView(p.Type, out var element))
-                {
-                    if (seenScalar)
-                        diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidKernelSignature, p.Locations[0], method.Name, "view '" + p.Name + "' after a scalar"));
-                    if (!IsDescriptorType(element!))
-                        diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedType, p.Locations[0], p.Type.ToDisplayString()));
-                    if (specialized)
-                        diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidSpecialize, p.Locations[0], p.Name));
-                }
-                else if (p.Type.SpecialType == SpecialType.System_Int32 || p.Type.SpecialType == SpecialType.System_Single)
-                    seenScalar = true;
-                else if (specialized)
-                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidSpecialize, p.Locations[0], p.Name));
-                else
-                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedType, p.Locations[0], p.Type.ToDisplayString()));
-            }
-        }
-
-        /// <summary>Element types a KernelDescriptor can describe.</summary>
-        internal static bool IsDescriptorType(ITypeSymbol t) => t.SpecialType == SpecialType.System_Single || t.SpecialType == SpecialType.System_Int32
-            || t.SpecialType == SpecialType.System_SByte || t.SpecialType == SpecialType.System_Byte;
-
-        /// <summary>Depth-first walk over [KernelHelper] calls: callees land in <paramref name="ordered"/> before callers (C needs that order).</summary>
+        /// <summary>Depth-first walk over calls to source helpers: callees land in <paramref name="ordered"/> before callers (C needs that order).</summary>
         private static void CollectHelpers(Compilation compilation, IMethodSymbol caller, MethodDeclarationSyntax callerSyntax, List<IMethodSymbol> stack,
             List<(IMethodSymbol, MethodDeclarationSyntax)> ordered, List<Diagnostic> diagnostics)
         {
@@ -110,7 +108,7 @@ namespace GpuEngine.Kernels.Generator
             var model = compilation.GetSemanticModel(callerSyntax.SyntaxTree);
             foreach (var call in callerSyntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
             {
-                if (!(model.GetSymbolInfo(call).Symbol is IMethodSymbol callee) || !KernelRewriter.HasAttribute(callee, HelperAttribute)) continue;
+                if (!(model.GetSymbolInfo(call).Symbol is IMethodSymbol callee) || !IlgpuApi.IsSourceHelper(callee)) continue;
                 if (stack.Contains(callee, SymbolEqualityComparer.Default))
                 {
                     diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.Recursion, call.GetLocation(), callee.Name));
@@ -124,7 +122,7 @@ namespace GpuEngine.Kernels.Generator
                 }
                 CheckMethodShape(callee, calleeSyntax, requireVoid: false, diagnostics);
                 foreach (var p in callee.Parameters)
-                    if (!KernelRewriter.IsSupportedScalar(p.Type) && !KernelRewriter.IsView(p.Type, out _))
+                    if (!KernelRewriter.IsSupportedScalar(p.Type) && !IlgpuApi.IsArrayView(p.Type, out _))
                         diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedType, p.Locations[0], p.Type.ToDisplayString()));
                 if (!callee.ReturnsVoid && !KernelRewriter.IsSupportedScalar(callee.ReturnType))
                     diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedType, calleeSyntax.ReturnType.GetLocation(), callee.ReturnType.ToDisplayString()));
@@ -135,11 +133,26 @@ namespace GpuEngine.Kernels.Generator
             stack.RemoveAt(stack.Count - 1);
         }
 
+        /// <summary>The CPU-form helpers a CPU-form kernel reaches, callees first.</summary>
+        private static void CollectCpuHelpers(Compilation compilation, IMethodSymbol caller, MethodDeclarationSyntax callerSyntax,
+            List<(IMethodSymbol, MethodDeclarationSyntax)> ordered)
+        {
+            var model = compilation.GetSemanticModel(callerSyntax.SyntaxTree);
+            foreach (var call in callerSyntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
+            {
+                if (!(model.GetSymbolInfo(call).Symbol is IMethodSymbol callee) || !KernelRewriter.HasAttribute(callee, "GpuEngine.Kernels.KernelHelperAttribute")) continue;
+                if (ordered.Any(h => SymbolEqualityComparer.Default.Equals(h.Item1, callee))) continue;
+                var calleeSyntax = (MethodDeclarationSyntax)callee.DeclaringSyntaxReferences[0].GetSyntax();
+                CollectCpuHelpers(compilation, callee, calleeSyntax, ordered);
+                if (!ordered.Any(h => SymbolEqualityComparer.Default.Equals(h.Item1, callee))) ordered.Add((callee, calleeSyntax));
+            }
+        }
+
         private static bool CallsBarrier(Compilation compilation, MethodDeclarationSyntax syntax)
         {
             var model = compilation.GetSemanticModel(syntax.SyntaxTree);
             return syntax.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call =>
-                model.GetSymbolInfo(call).Symbol is IMethodSymbol m && m.Name == "Barrier" && m.ContainingType?.ToDisplayString() == "GpuEngine.Kernels.Group");
+                model.GetSymbolInfo(call).Symbol is IMethodSymbol m && m.Name == "Barrier" && m.ContainingType?.ToDisplayString() == "GpuEngine.Kernels.CpuGroup");
         }
     }
 }

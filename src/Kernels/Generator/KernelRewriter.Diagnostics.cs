@@ -45,8 +45,19 @@ namespace GpuEngine.Kernels.Generator
 
         public override void VisitArgument(ArgumentSyntax node)
         {
-            if (!node.RefKindKeyword.IsKind(SyntaxKind.None)) Report(DiagnosticDescriptors.RefUse, node);
+            // Atomic.Add(ref view[i], v): the one ref argument kernels pass.
+            bool atomicTarget = node.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) && node.Expression is ElementAccessExpressionSyntax
+                && node.Parent?.Parent is InvocationExpressionSyntax call && Ilgpu.IlgpuApi.IsAtomic(_model.GetSymbolInfo(call).Symbol as IMethodSymbol)
+                && ((ArgumentListSyntax)node.Parent).Arguments[0] == node;
+            if (!node.RefKindKeyword.IsKind(SyntaxKind.None) && !atomicTarget) Report(DiagnosticDescriptors.RefUse, node);
             else base.VisitArgument(node);
+        }
+
+        public override void VisitIfStatement(IfStatementSyntax node)
+        {
+            // if (CudaAsm.IsSupported) { inline PTX } else portable: only the portable part reaches cpu and OpenCL.
+            if (!Ilgpu.IlgpuApi.IsCudaAsmSupported(_model, node.Condition)) base.VisitIfStatement(node);
+            else if (node.Else != null) Visit(node.Else);
         }
 
         public override void VisitInvocationExpression(InvocationExpressionSyntax node)
@@ -54,12 +65,32 @@ namespace GpuEngine.Kernels.Generator
             var method = _model.GetSymbolInfo(node).Symbol as IMethodSymbol;
             if (method == null || method.IsVirtual || method.IsAbstract || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface || !method.IsStatic)
                 Report(DiagnosticDescriptors.UnsupportedCall, node, method?.ToDisplayString() ?? node.Expression.ToString());
-            else if (IsGroupShared(method))
+            else if (Ilgpu.IlgpuApi.IsSharedAllocate(method))
                 CheckSharedPlacement(node);
-            else if (IntrinsicTemplate(method, 0) == null && KnownMethods.Find(method, CudaDialect.Instance) == null
-                     && !HasAttribute(method, "GpuEngine.Kernels.KernelHelperAttribute"))
+            else if (Ilgpu.IlgpuApi.IsBarrier(method) || Ilgpu.IlgpuApi.IsXMath(method) || Ilgpu.IlgpuApi.IsSourceHelper(method)) { }
+            else if (Ilgpu.IlgpuApi.IsAtomic(method))
+            {
+                if (!(node.ArgumentList.Arguments[0].Expression is ElementAccessExpressionSyntax))
+                    Report(DiagnosticDescriptors.UnsupportedCall, node, method.ToDisplayString());
+            }
+            else if (KnownMethods.Find(method, OpenClDialect.Instance) == null)
                 Report(DiagnosticDescriptors.UnsupportedCall, node, method.ToDisplayString());
             base.VisitInvocationExpression(node);
+        }
+
+        public override void VisitMemberAccessExpression(MemberAccessExpressionSyntax node)
+        {
+            var symbol = _model.GetSymbolInfo(node).Symbol;
+            var target = _model.GetSymbolInfo(node.Expression).Symbol;
+            var index = Ilgpu.IlgpuApi.IndexKey(symbol);
+            bool globalComponent = Ilgpu.IlgpuApi.IndexKey(target) == "Grid.GlobalIndex";
+            if (index != null && !globalComponent && index != "Grid.GlobalIndex" && !Ilgpu.IlgpuApi.Indices.ContainsKey(index))
+                Report(DiagnosticDescriptors.UnsupportedSyntax, node, node.ToString());
+            else if ((index != null || globalComponent) && !_isKernel)
+                Report(DiagnosticDescriptors.IndexInHelper, node, node.ToString());
+            else if (index == "Grid.GlobalIndex" && !(node.Parent is MemberAccessExpressionSyntax))
+                Report(DiagnosticDescriptors.UnsupportedSyntax, node, node.ToString());
+            base.VisitMemberAccessExpression(node);
         }
 
         private void CheckSharedPlacement(InvocationExpressionSyntax node)
@@ -75,9 +106,9 @@ namespace GpuEngine.Kernels.Generator
         public override void VisitVariableDeclaration(VariableDeclarationSyntax node)
         {
             var type = _model.GetTypeInfo(node.Type).Type;
-            bool sharedView = IsView(type, out _) && node.Variables.Count == 1
+            bool sharedView = Ilgpu.IlgpuApi.IsArrayView(type, out _) && node.Variables.Count == 1
                 && node.Variables[0].Initializer?.Value is InvocationExpressionSyntax init
-                && IsGroupShared(_model.GetSymbolInfo(init).Symbol as IMethodSymbol);
+                && Ilgpu.IlgpuApi.IsSharedAllocate(_model.GetSymbolInfo(init).Symbol as IMethodSymbol);
             if (!IsSupportedScalar(type) && !sharedView)
                 Report(DiagnosticDescriptors.UnsupportedType, node.Type, type?.ToDisplayString() ?? node.Type.ToString());
             base.VisitVariableDeclaration(node);
@@ -92,8 +123,14 @@ namespace GpuEngine.Kernels.Generator
 
         public override void VisitIdentifierName(IdentifierNameSyntax node)
         {
-            if (_model.GetSymbolInfo(node).Symbol is IFieldSymbol field && !field.IsConst)
+            var symbol = _model.GetSymbolInfo(node).Symbol;
+            if (symbol is IFieldSymbol field && !field.IsConst && field.IsStatic)
                 Report(DiagnosticDescriptors.NonConstField, node, field.ToDisplayString());
+            // A parameter struct is read field by field (p.Batch): each field is its own OpenCL argument.
+            else if (symbol is IParameterSymbol p && p.Type.TypeKind == TypeKind.Struct && !IsSupportedScalar(p.Type)
+                && !Ilgpu.IlgpuApi.IsArrayView(p.Type, out _) && !Ilgpu.IlgpuApi.IsSpecializedValue(p.Type, out _)
+                && !(node.Parent is MemberAccessExpressionSyntax access && access.Expression == node))
+                Report(DiagnosticDescriptors.UnsupportedSyntax, node, node.Identifier.Text + " (a parameter struct, used other than as " + node.Identifier.Text + ".Field)");
             base.VisitIdentifierName(node);
         }
 

@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace GpuEngine.Kernels.Generator
 {
     /// <summary>
-    /// Walks a kernel or helper body before emission and reports every construct device code cannot express,
+    /// Walks an ILGPU kernel or helper body before translation and reports every construct the generator cannot express,
     /// at its own location (the Visit* overrides live in KernelRewriter.Diagnostics.cs). Emission runs only
     /// when this finds nothing, so the emitter can assume the supported subset.
     /// </summary>
@@ -40,9 +40,9 @@ namespace GpuEngine.Kernels.Generator
         internal static bool IsSupportedScalar(ITypeSymbol? type) =>
             type != null && CudaDialectTypes.Contains(type.SpecialType) && type.SpecialType != SpecialType.System_Void;
 
-        private static readonly HashSet<SpecialType> CudaDialectTypes = new HashSet<SpecialType>(Emit.CudaDialect.Instance.Types.Keys);
+        private static readonly HashSet<SpecialType> CudaDialectTypes = new HashSet<SpecialType>(Emit.OpenClDialect.Instance.Types.Keys);
 
-        /// <summary>Whether <paramref name="type"/> is GpuEngine.Kernels.View&lt;T&gt; of a supported element.</summary>
+        /// <summary>Whether <paramref name="type"/> is GpuEngine.Kernels.View&lt;T&gt; (the CPU form of ArrayView&lt;T&gt;).</summary>
         internal static bool IsView(ITypeSymbol? type, out ITypeSymbol? element)
         {
             element = null;
@@ -55,9 +55,9 @@ namespace GpuEngine.Kernels.Generator
             return false;
         }
 
-        /// <summary>Whether <paramref name="method"/> is Group.Shared&lt;T&gt;.</summary>
+        /// <summary>Whether <paramref name="method"/> is CpuGroup.Shared&lt;T&gt; (the CPU form of SharedMemory.Allocate).</summary>
         internal static bool IsGroupShared(IMethodSymbol? method) =>
-            method != null && method.Name == "Shared" && method.ContainingType?.ToDisplayString() == "GpuEngine.Kernels.Group";
+            method != null && method.Name == "Shared" && method.ContainingType?.ToDisplayString() == "GpuEngine.Kernels.CpuGroup";
 
         /// <summary>Whether <paramref name="symbol"/> carries the attribute with the given full name.</summary>
         internal static bool HasAttribute(ISymbol symbol, string fullName)

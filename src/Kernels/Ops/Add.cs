@@ -1,3 +1,6 @@
+using ILGPU;
+using ILGPU.Runtime;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>Elementwise sum of two same-shaped float tensors (residual connections), with an optional fused activation.</summary>
@@ -8,9 +11,9 @@ public static class AddKernels
     /// Grid: <c>LaunchGrid.Linear(count)</c>; a grid-stride loop lets a smaller grid cover any count.
     /// </summary>
     [Kernel]
-    public static void Add(WorkItem item, View<float> a, View<float> b, View<float> output, int count, [Specialize] int activation)
+    public static void Add(ArrayView<float> a, ArrayView<float> b, ArrayView<float> output, int count, SpecializedValue<int> activation)
     {
-        for (int i = item.GlobalX; i < count; i += item.GlobalSizeX)
+        for (int i = Grid.GlobalIndex.X; i < count; i += Grid.DimX * Group.DimX)
             output[i] = FusedActivation.Apply(a[i] + b[i], activation);
     }
 }

@@ -1,3 +1,5 @@
+using ILGPU;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -15,14 +17,14 @@ public static class BatchNorm2dKernels
     /// batch·channels·pixels. Grid: <c>LaunchGrid.Linear(count)</c> or smaller (grid-stride loop). In place is fine.
     /// </summary>
     [Kernel]
-    public static void BatchNorm2d(WorkItem item, View<float> input, View<float> gamma, View<float> beta, View<float> mean,
-        View<float> variance, View<float> output, int channels, int pixels, int count, float epsilon)
+    public static void BatchNorm2d(ArrayView<float> input, ArrayView<float> gamma, ArrayView<float> beta, ArrayView<float> mean,
+        ArrayView<float> variance, ArrayView<float> output, int channels, int pixels, int count, float epsilon)
     {
-        for (int i = item.GlobalX; i < count; i += item.GlobalSizeX)
+        for (int i = Grid.GlobalIndex.X; i < count; i += Grid.DimX * Group.DimX)
         {
             int c = i / pixels % channels;
             // sqrt then divide (not rsqrt): OpenCL's rsqrt is only accurate to a few ulp.
-            float scale = gamma[c] / DeviceMath.Sqrt(variance[c] + epsilon);
+            float scale = gamma[c] / MathF.Sqrt(variance[c] + epsilon);
             output[i] = (input[i] - mean[c]) * scale + beta[c];
         }
     }

@@ -1,3 +1,6 @@
+using ILGPU;
+using ILGPU.Runtime;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -21,26 +24,42 @@ public static class Conv2dKernels
     /// <summary>
     /// Grid: group size (16, 16), group count (ceil(n·outH·outW / 64), ceil((cout / groups) / 64), groups).
     /// Weights are [cout, cin / groups, kh, kw]; <paramref name="bias"/> holds cout values (read only when
-    /// <paramref name="hasBias"/> ≠ 0); <paramref name="activation"/> is a <see cref="FusedActivation"/> constant.
+    /// <c>p.HasBias</c> ≠ 0); <paramref name="activation"/> is a <see cref="FusedActivation"/> constant.
     /// </summary>
     [Kernel]
-    public static void Conv2d(WorkItem item, View<float> input, View<float> weight, View<float> bias, View<float> output,
-        int batch, int cin, int height, int width, int cout, int kh, int kw, int strideH, int strideW,
-        int padH, int padW, int dilationH, int dilationW, int groups, int outH, int outW, int hasBias, [Specialize] int activation)
+    public static void Conv2d(ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> output,
+        Conv2dParams p, SpecializedValue<int> activation)
     {
-        var tileW = Group.Shared<float>(TileK * TileM);
-        var tileX = Group.Shared<float>(TileK * TileN);
-        int tx = item.LocalX;
-        int ty = item.LocalY;
+        int batch = p.Batch;
+        int cin = p.InChannels;
+        int height = p.Height;
+        int width = p.Width;
+        int cout = p.OutChannels;
+        int kh = p.KernelH;
+        int kw = p.KernelW;
+        int strideH = p.StrideH;
+        int strideW = p.StrideW;
+        int padH = p.PadH;
+        int padW = p.PadW;
+        int dilationH = p.DilationH;
+        int dilationW = p.DilationW;
+        int groups = p.Groups;
+        int outH = p.OutH;
+        int outW = p.OutW;
+        int hasBias = p.HasBias;
+        var tileW = SharedMemory.Allocate<float>(TileK * TileM);
+        var tileX = SharedMemory.Allocate<float>(TileK * TileN);
+        int tx = Group.IdxX;
+        int ty = Group.IdxY;
         int linear = ty * Threads + tx;
-        int g = item.GroupZ;
+        int g = Grid.IdxZ;
         int rowsPerGroup = cout / groups;
         int cinPerGroup = cin / groups;
         int depth = cinPerGroup * kh * kw;
         int pixels = outH * outW;
         int columns = batch * pixels;
-        int m0 = item.GroupY * TileM;
-        int n0 = item.GroupX * TileN;
+        int m0 = Grid.IdxY * TileM;
+        int n0 = Grid.IdxX * TileN;
 
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
         float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
@@ -81,8 +100,7 @@ public static class Conv2dKernels
     }
 
     /// <summary>Element (k, column) of the implicit im2col matrix, or 0 in the padding and past the edges.</summary>
-    [KernelHelper]
-    public static float Gather(View<float> input, int k, int column, int depth, int columns, int channelBase, int cin, int height, int width,
+    public static float Gather(ArrayView<float> input, int k, int column, int depth, int columns, int channelBase, int cin, int height, int width,
         int kh, int kw, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int outW, int pixels)
     {
         if (k >= depth || column >= columns) return 0f;
@@ -99,8 +117,7 @@ public static class Conv2dKernels
     }
 
     /// <summary>Writes four outputs of one row (columns col, col+16, col+32, col+48) with bias and activation.</summary>
-    [KernelHelper]
-    public static void StoreRow(View<float> output, View<float> bias, float v0, float v1, float v2, float v3, int row, int col,
+    public static void StoreRow(ArrayView<float> output, ArrayView<float> bias, float v0, float v1, float v2, float v3, int row, int col,
         int rowsPerGroup, int channelBase, int columns, int cout, int pixels, int hasBias, int activation)
     {
         if (row >= rowsPerGroup) return;
@@ -113,10 +130,31 @@ public static class Conv2dKernels
     }
 
     /// <summary>output[batch, channel, pixel] = act(value) for GEMM column col = batch·pixels + pixel, when in range.</summary>
-    [KernelHelper]
-    public static void Store(View<float> output, float value, int channel, int col, int columns, int cout, int pixels, int activation)
+    public static void Store(ArrayView<float> output, float value, int channel, int col, int columns, int cout, int pixels, int activation)
     {
         if (col >= columns) return;
         output[(col / pixels * cout + channel) * pixels + col % pixels] = FusedActivation.Apply(value, activation);
     }
+}
+
+/// <summary>Shape and hyper-parameters of <see cref="Conv2dKernels.Conv2d"/> (flat launch arguments in field order; HasBias ≠ 0 reads the bias).</summary>
+public struct Conv2dParams
+{
+    public int Batch;
+    public int InChannels;
+    public int Height;
+    public int Width;
+    public int OutChannels;
+    public int KernelH;
+    public int KernelW;
+    public int StrideH;
+    public int StrideW;
+    public int PadH;
+    public int PadW;
+    public int DilationH;
+    public int DilationW;
+    public int Groups;
+    public int OutH;
+    public int OutW;
+    public int HasBias;
 }

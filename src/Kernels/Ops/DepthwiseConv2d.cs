@@ -1,3 +1,6 @@
+using ILGPU;
+using ILGPU.Runtime;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -8,16 +11,30 @@ public static class DepthwiseConv2dKernels
 {
     /// <summary>
     /// Weights are [channels, 1, kh, kw]; <paramref name="bias"/> holds one value per channel (read only when
-    /// <paramref name="hasBias"/> ≠ 0). Grid: <c>LaunchGrid.Linear(batch·channels·outH·outW)</c> or any smaller
+    /// <c>p.HasBias</c> ≠ 0). Grid: <c>LaunchGrid.Linear(batch·channels·outH·outW)</c> or any smaller
     /// 1-D grid (grid-stride loop).
     /// </summary>
     [Kernel]
-    public static void DepthwiseConv2d(WorkItem item, View<float> input, View<float> weight, View<float> bias, View<float> output,
-        int batch, int channels, int height, int width, int kh, int kw, int strideH, int strideW, int padH, int padW,
-        int dilationH, int dilationW, int outH, int outW, int hasBias, [Specialize] int activation)
+    public static void DepthwiseConv2d(ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> output,
+        DepthwiseConv2dParams p, SpecializedValue<int> activation)
     {
+        int batch = p.Batch;
+        int channels = p.Channels;
+        int height = p.Height;
+        int width = p.Width;
+        int kh = p.KernelH;
+        int kw = p.KernelW;
+        int strideH = p.StrideH;
+        int strideW = p.StrideW;
+        int padH = p.PadH;
+        int padW = p.PadW;
+        int dilationH = p.DilationH;
+        int dilationW = p.DilationW;
+        int outH = p.OutH;
+        int outW = p.OutW;
+        int hasBias = p.HasBias;
         int total = batch * channels * outH * outW;
-        for (int index = item.GlobalX; index < total; index += item.GlobalSizeX)
+        for (int index = Grid.GlobalIndex.X; index < total; index += Grid.DimX * Group.DimX)
         {
             int ox = index % outW;
             int oy = index / outW % outH;
@@ -39,4 +56,24 @@ public static class DepthwiseConv2dKernels
             output[index] = FusedActivation.Apply(acc, activation);
         }
     }
+}
+
+/// <summary>Shape and hyper-parameters of <see cref="DepthwiseConv2dKernels.DepthwiseConv2d"/> (flat launch arguments in field order).</summary>
+public struct DepthwiseConv2dParams
+{
+    public int Batch;
+    public int Channels;
+    public int Height;
+    public int Width;
+    public int KernelH;
+    public int KernelW;
+    public int StrideH;
+    public int StrideW;
+    public int PadH;
+    public int PadW;
+    public int DilationH;
+    public int DilationW;
+    public int OutH;
+    public int OutW;
+    public int HasBias;
 }

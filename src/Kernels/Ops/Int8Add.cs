@@ -1,3 +1,5 @@
+using ILGPU;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -19,10 +21,19 @@ public static class Int8AddKernels
     /// MBQM = MultiplyByQuantizedMultiplier. Views: a, b, output int8, same shape. Grid: <c>LaunchGrid.Linear(count)</c> or smaller.
     /// </summary>
     [Kernel]
-    public static void Int8Add(WorkItem item, View<sbyte> a, View<sbyte> b, View<sbyte> output, int count, int multiplierA, int shiftA,
-        int multiplierB, int shiftB, int outputMultiplier, int outputShift, int clampMin, int clampMax)
+    public static void Int8Add(ArrayView<sbyte> a, ArrayView<sbyte> b, ArrayView<sbyte> output,
+        Int8AddParams p)
     {
-        for (int i = item.GlobalX; i < count; i += item.GlobalSizeX)
+        int count = p.Count;
+        int multiplierA = p.MultiplierA;
+        int shiftA = p.ShiftA;
+        int multiplierB = p.MultiplierB;
+        int shiftB = p.ShiftB;
+        int outputMultiplier = p.OutputMultiplier;
+        int outputShift = p.OutputShift;
+        int clampMin = p.ClampMin;
+        int clampMax = p.ClampMax;
+        for (int i = Grid.GlobalIndex.X; i < count; i += Grid.DimX * Group.DimX)
         {
             // A multiply, not a left shift: shifting a negative value left is undefined in C.
             int sum = Int8Math.MultiplyByQuantizedMultiplier(a[i] * (1 << LeftShift), multiplierA, shiftA)
@@ -30,4 +41,18 @@ public static class Int8AddKernels
             output[i] = RequantizeKernels.Requant(sum, outputMultiplier, outputShift, 0, clampMin, clampMax);
         }
     }
+}
+
+/// <summary>Element count, rescales and clamp of <see cref="Int8AddKernels.Int8Add"/> (flat launch arguments in field order).</summary>
+public struct Int8AddParams
+{
+    public int Count;
+    public int MultiplierA;
+    public int ShiftA;
+    public int MultiplierB;
+    public int ShiftB;
+    public int OutputMultiplier;
+    public int OutputShift;
+    public int ClampMin;
+    public int ClampMax;
 }

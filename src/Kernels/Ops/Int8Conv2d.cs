@@ -1,3 +1,6 @@
+using ILGPU;
+using ILGPU.Runtime;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -19,31 +22,49 @@ public static class Int8Conv2dKernels
     /// <summary>
     /// Grid: group size (16, 16), group count (ceil(batch·outH·outW / 64), ceil((cout / groups) / 64), groups).
     /// Views: input int8 [batch, cin, height, width]; weight int8 [cout, cin / groups, kh, kw]; bias int32 [cout]
-    /// (read when <paramref name="hasBias"/> ≠ 0); multiplier, shift int32 [cout] (see <see cref="RequantizeKernels"/>);
+    /// (read when <c>p.HasBias</c> ≠ 0); multiplier, shift int32 [cout] (see <see cref="RequantizeKernels"/>);
     /// output int8 [batch, cout, outH, outW] (mode Fused) or accumulator int32, same layout (AddSum modes); the view a
-    /// mode does not use may be any small view. <paramref name="inputZeroPoint"/> is the padding value (0 for
+    /// mode does not use may be any small view. <c>p.InputZeroPoint</c> is the padding value (0 for
     /// symmetric activations; otherwise the caller folds −zp·Σw into the bias, and padding must still read as zp).
     /// </summary>
     [Kernel]
-    public static void Int8Conv2d(WorkItem item, View<sbyte> input, View<sbyte> weight, View<int> bias, View<int> multiplier,
-        View<int> shift, View<sbyte> output, View<int> accumulator,
-        int batch, int cin, int height, int width, int cout, int kh, int kw, int strideH, int strideW, int padH, int padW,
-        int dilationH, int dilationW, int groups, int outH, int outW, int hasBias, int inputZeroPoint, int outputZeroPoint,
-        int clampMin, int clampMax, [Specialize] int mode)
+    public static void Int8Conv2d(ArrayView<sbyte> input, ArrayView<sbyte> weight, ArrayView<int> bias, ArrayView<int> multiplier, ArrayView<int> shift, ArrayView<sbyte> output, ArrayView<int> accumulator,
+        Int8Conv2dParams p, SpecializedValue<int> mode)
     {
-        var tileW = Group.Shared<int>(TileK / 4 * TileM);
-        var tileX = Group.Shared<int>(TileK / 4 * TileN);
-        int tx = item.LocalX;
-        int ty = item.LocalY;
+        int batch = p.Batch;
+        int cin = p.InChannels;
+        int height = p.Height;
+        int width = p.Width;
+        int cout = p.OutChannels;
+        int kh = p.KernelH;
+        int kw = p.KernelW;
+        int strideH = p.StrideH;
+        int strideW = p.StrideW;
+        int padH = p.PadH;
+        int padW = p.PadW;
+        int dilationH = p.DilationH;
+        int dilationW = p.DilationW;
+        int groups = p.Groups;
+        int outH = p.OutH;
+        int outW = p.OutW;
+        int hasBias = p.HasBias;
+        int inputZeroPoint = p.InputZeroPoint;
+        int outputZeroPoint = p.OutputZeroPoint;
+        int clampMin = p.ClampMin;
+        int clampMax = p.ClampMax;
+        var tileW = SharedMemory.Allocate<int>(TileK / 4 * TileM);
+        var tileX = SharedMemory.Allocate<int>(TileK / 4 * TileN);
+        int tx = Group.IdxX;
+        int ty = Group.IdxY;
         int linear = ty * Threads + tx;
-        int g = item.GroupZ;
+        int g = Grid.IdxZ;
         int rowsPerGroup = cout / groups;
         int cinPerGroup = cin / groups;
         int depth = cinPerGroup * kh * kw;
         int pixels = outH * outW;
         int columns = batch * pixels;
-        int m0 = item.GroupY * TileM;
-        int n0 = item.GroupX * TileN;
+        int m0 = Grid.IdxY * TileM;
+        int n0 = Grid.IdxX * TileN;
         // Item `linear` stages packed row linear / 64 (k offset 4·that) of weight row and input column linear % 64.
         int stageK = linear / TileM * 4;
         int stageM = m0 + linear % TileM;
@@ -80,9 +101,8 @@ public static class Int8Conv2dKernels
         StoreRow(output, accumulator, bias, multiplier, shift, c30, c31, c32, c33, row + 48, col, rowsPerGroup, cb, columns, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
     }
 
-    /// <summary>Weights k .. k+3 of the row starting at <paramref name="rowBase"/>, packed; zeros past the row (depth need not be a multiple of 4).</summary>
-    [KernelHelper]
-    public static int LoadWeight4(View<sbyte> weight, int rowBase, int k, int depth)
+    /// <summary>Weights k .. k+3 of the row starting at <c>p.RowBase</c>, packed; zeros past the row (depth need not be a multiple of 4).</summary>
+    public static int LoadWeight4(ArrayView<sbyte> weight, int rowBase, int k, int depth)
     {
         if (k + 3 < depth) return Int8Math.Load4(weight, rowBase + k);
         int a = k < depth ? weight[rowBase + k] : 0;
@@ -92,13 +112,11 @@ public static class Int8Conv2dKernels
     }
 
     /// <summary>Four int8 (as ints) packed little-endian, as <see cref="Int8Math.Load4"/> would read them.</summary>
-    [KernelHelper]
     public static int Pack4(int a, int b, int c, int d) =>
         (int)((uint)(a & 255) | (uint)(b & 255) << 8 | (uint)(c & 255) << 16 | (uint)(d & 255) << 24);
 
     /// <summary>Im2col elements k .. k+3 of one column, packed (each as <see cref="Gather"/>).</summary>
-    [KernelHelper]
-    public static int Gather4(View<sbyte> input, int k, int column, int depth, int columns, int channelBase, int cin, int height, int width,
+    public static int Gather4(ArrayView<sbyte> input, int k, int column, int depth, int columns, int channelBase, int cin, int height, int width,
         int kh, int kw, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int outW, int pixels, int zeroPoint)
     {
         if (column >= columns) return 0;
@@ -110,8 +128,7 @@ public static class Int8Conv2dKernels
     }
 
     /// <summary>Im2col element (k, column): the input, the zero point in the padding, 0 past the depth (its weight is 0 too).</summary>
-    [KernelHelper]
-    public static int Gather(View<sbyte> input, int k, int column, int depth, int channelBase, int cin, int height, int width,
+    public static int Gather(ArrayView<sbyte> input, int k, int column, int depth, int channelBase, int cin, int height, int width,
         int kh, int kw, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int outW, int pixels, int zeroPoint)
     {
         if (k >= depth) return 0;
@@ -126,8 +143,7 @@ public static class Int8Conv2dKernels
     }
 
     /// <summary>Stores four accumulators of one output channel (columns col, +16, +32, +48) as the mode says.</summary>
-    [KernelHelper]
-    public static void StoreRow(View<sbyte> output, View<int> accumulator, View<int> bias, View<int> multiplier, View<int> shift,
+    public static void StoreRow(ArrayView<sbyte> output, ArrayView<int> accumulator, ArrayView<int> bias, ArrayView<int> multiplier, ArrayView<int> shift,
         int v0, int v1, int v2, int v3, int row, int col, int rowsPerGroup, int channelBase, int columns, int cout, int pixels,
         int hasBias, int zeroPoint, int clampMin, int clampMax, int mode)
     {
@@ -143,8 +159,7 @@ public static class Int8Conv2dKernels
     }
 
     /// <summary>One output at GEMM column col = batch·pixels + pixel: requantized int8, or the int32 sum written or added.</summary>
-    [KernelHelper]
-    public static void Store(View<sbyte> output, View<int> accumulator, int acc, int channel, int col, int columns, int cout, int pixels,
+    public static void Store(ArrayView<sbyte> output, ArrayView<int> accumulator, int acc, int channel, int col, int columns, int cout, int pixels,
         int multiplier, int shift, int zeroPoint, int clampMin, int clampMax, int mode)
     {
         if (col >= columns) return;
@@ -153,4 +168,30 @@ public static class Int8Conv2dKernels
         else if (mode == RequantizeKernels.AddSumWrite) accumulator[index] = acc;
         else accumulator[index] += acc;
     }
+}
+
+/// <summary>Shape, hyper-parameters and quantization of <see cref="Int8Conv2dKernels.Int8Conv2d"/> (flat launch arguments in field order).</summary>
+public struct Int8Conv2dParams
+{
+    public int Batch;
+    public int InChannels;
+    public int Height;
+    public int Width;
+    public int OutChannels;
+    public int KernelH;
+    public int KernelW;
+    public int StrideH;
+    public int StrideW;
+    public int PadH;
+    public int PadW;
+    public int DilationH;
+    public int DilationW;
+    public int Groups;
+    public int OutH;
+    public int OutW;
+    public int HasBias;
+    public int InputZeroPoint;
+    public int OutputZeroPoint;
+    public int ClampMin;
+    public int ClampMax;
 }

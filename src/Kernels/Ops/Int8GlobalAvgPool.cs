@@ -1,3 +1,5 @@
+using ILGPU;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -15,12 +17,12 @@ public static class Int8GlobalAvgPoolKernels
     /// Grid: group size (Threads), group count (planes).
     /// </summary>
     [Kernel]
-    public static void Int8GlobalAvgPool(WorkItem item, View<sbyte> input, View<sbyte> output, int pixels, int inputZeroPoint,
+    public static void Int8GlobalAvgPool(ArrayView<sbyte> input, ArrayView<sbyte> output, int pixels, int inputZeroPoint,
         int multiplier, int shift, int outputZeroPoint)
     {
-        var partial = Group.Shared<int>(Threads);
-        int plane = item.GroupX;
-        int local = item.LocalX;
+        var partial = SharedMemory.Allocate<int>(Threads);
+        int plane = Grid.IdxX;
+        int local = Group.IdxX;
         int sum = 0;
         for (int i = local; i < pixels; i += Threads)
             sum += input[plane * pixels + i];

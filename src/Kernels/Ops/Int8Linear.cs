@@ -1,3 +1,6 @@
+using ILGPU;
+using ILGPU.Runtime;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -17,15 +20,20 @@ public static class Int8LinearKernels
     /// (AddSum modes, see <see cref="RequantizeKernels"/>); clampMin/clampMax are the activation's int8 bounds.
     /// </summary>
     [Kernel]
-    public static void Int8Linear(WorkItem item, View<sbyte> input, View<sbyte> weight, View<int> bias, View<int> multiplier,
-        View<int> shift, View<sbyte> output, View<int> accumulator, int inFeatures, int outFeatures, int hasBias,
-        int outputZeroPoint, int clampMin, int clampMax, [Specialize] int mode)
+    public static void Int8Linear(ArrayView<sbyte> input, ArrayView<sbyte> weight, ArrayView<int> bias, ArrayView<int> multiplier, ArrayView<int> shift, ArrayView<sbyte> output, ArrayView<int> accumulator,
+        Int8LinearParams p, SpecializedValue<int> mode)
     {
-        var partial = Group.Shared<int>(RowThreads * RowsPerGroup);
-        int lane = item.LocalX;
-        int slot = item.LocalY * RowThreads + lane;
-        int o = item.GroupX * RowsPerGroup + item.LocalY;
-        int n = item.GroupY;
+        int inFeatures = p.InFeatures;
+        int outFeatures = p.OutFeatures;
+        int hasBias = p.HasBias;
+        int outputZeroPoint = p.OutputZeroPoint;
+        int clampMin = p.ClampMin;
+        int clampMax = p.ClampMax;
+        var partial = SharedMemory.Allocate<int>(RowThreads * RowsPerGroup);
+        int lane = Group.IdxX;
+        int slot = Group.IdxY * RowThreads + lane;
+        int o = Grid.IdxX * RowsPerGroup + Group.IdxY;
+        int n = Grid.IdxY;
         int sum = 0;
         if (o < outFeatures)
         {
@@ -53,4 +61,15 @@ public static class Int8LinearKernels
             else accumulator[index] += acc;
         }
     }
+}
+
+/// <summary>Sizes and requantization of <see cref="Int8LinearKernels.Int8Linear"/> (flat launch arguments in field order).</summary>
+public struct Int8LinearParams
+{
+    public int InFeatures;
+    public int OutFeatures;
+    public int HasBias;
+    public int OutputZeroPoint;
+    public int ClampMin;
+    public int ClampMax;
 }

@@ -1,3 +1,5 @@
+using ILGPU;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -11,11 +13,11 @@ public static class Int8MatMulKernels
     /// Inputs are symmetric (zero point 0). Grid: one work item per output, x over j (n), y over r (m).
     /// </summary>
     [Kernel]
-    public static void MatMulDp4a(WorkItem item, View<sbyte> a, View<sbyte> w, View<int> bias, View<sbyte> output,
+    public static void MatMulDp4a(ArrayView<sbyte> a, ArrayView<sbyte> w, ArrayView<int> bias, ArrayView<sbyte> output,
         int m, int n, int k, int multiplier, int shift, int outputZeroPoint)
     {
-        int j = item.GlobalX;
-        int r = item.GlobalY;
+        int j = Grid.GlobalIndex.X;
+        int r = Grid.GlobalIndex.Y;
         if (j >= n || r >= m) return;
         int acc = bias[j];
         int aRow = r * k;
@@ -29,7 +31,6 @@ public static class Int8MatMulKernels
     }
 
     /// <summary>int32 accumulator to int8: fixed-point scale, add the output zero point, saturate.</summary>
-    [KernelHelper]
     public static sbyte Requantize(int acc, int multiplier, int shift, int zeroPoint) =>
         Int8Math.SaturateToSByte(Int8Math.MultiplyByQuantizedMultiplier(acc, multiplier, shift) + zeroPoint);
 }

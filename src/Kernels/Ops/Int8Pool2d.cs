@@ -1,3 +1,5 @@
+using ILGPU;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -10,11 +12,22 @@ public static class Int8Pool2dKernels
 {
     /// <summary>Max over each window; padding never wins (every window holds an input).</summary>
     [Kernel]
-    public static void Int8MaxPool2d(WorkItem item, View<sbyte> input, View<sbyte> output, int planes, int height, int width,
-        int kh, int kw, int strideH, int strideW, int padH, int padW, int outH, int outW)
+    public static void Int8MaxPool2d(ArrayView<sbyte> input, ArrayView<sbyte> output,
+        Pool2dParams p)
     {
+        int planes = p.Planes;
+        int height = p.Height;
+        int width = p.Width;
+        int kh = p.KernelH;
+        int kw = p.KernelW;
+        int strideH = p.StrideH;
+        int strideW = p.StrideW;
+        int padH = p.PadH;
+        int padW = p.PadW;
+        int outH = p.OutH;
+        int outW = p.OutW;
         int total = planes * outH * outW;
-        for (int index = item.GlobalX; index < total; index += item.GlobalSizeX)
+        for (int index = Grid.GlobalIndex.X; index < total; index += Grid.DimX * Group.DimX)
         {
             int ox = index % outW;
             int oy = index / outW % outH;
@@ -24,18 +37,18 @@ public static class Int8Pool2dKernels
             int acc = -128;
             for (int y = y0; y < y1; y++)
                 for (int x = x0; x < x1; x++)
-                    acc = DeviceMath.Max(acc, (int)input[(plane * height + y) * width + x]);
+                    acc = Math.Max(acc, (int)input[(plane * height + y) * width + x]);
             output[index] = (sbyte)acc;
         }
     }
 
     /// <summary>Adaptive average pooling with PyTorch's bins (rows floor(i·H/outH) .. ceil((i+1)·H/outH), same for columns), which may overlap.</summary>
     [Kernel]
-    public static void Int8AdaptiveAvgPool2d(WorkItem item, View<sbyte> input, View<sbyte> output, int planes, int height, int width,
+    public static void Int8AdaptiveAvgPool2d(ArrayView<sbyte> input, ArrayView<sbyte> output, int planes, int height, int width,
         int outH, int outW)
     {
         int total = planes * outH * outW;
-        for (int index = item.GlobalX; index < total; index += item.GlobalSizeX)
+        for (int index = Grid.GlobalIndex.X; index < total; index += Grid.DimX * Group.DimX)
         {
             int ox = index % outW;
             int oy = index / outW % outH;
@@ -51,6 +64,5 @@ public static class Int8Pool2dKernels
     }
 
     /// <summary>sum / count rounded half away from zero (integer division truncates toward zero in C# and C alike).</summary>
-    [KernelHelper]
     public static int RoundedMean(int sum, int count) => sum >= 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
 }

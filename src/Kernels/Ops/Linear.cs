@@ -1,3 +1,6 @@
+using ILGPU;
+using ILGPU.Runtime;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -26,14 +29,14 @@ public static class LinearKernels
     /// <see cref="FusedActivation"/> constant.
     /// </summary>
     [Kernel]
-    public static void LinearRows(WorkItem item, View<float> input, View<float> weight, View<float> bias, View<float> output,
-        int inFeatures, int outFeatures, int hasBias, [Specialize] int activation)
+    public static void LinearRows(ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> output,
+        int inFeatures, int outFeatures, int hasBias, SpecializedValue<int> activation)
     {
-        var partial = Group.Shared<float>(RowThreads * RowsPerGroup);
-        int lane = item.LocalX;
-        int slot = item.LocalY * RowThreads + lane;
-        int o = item.GroupX * RowsPerGroup + item.LocalY;
-        int n = item.GroupY;
+        var partial = SharedMemory.Allocate<float>(RowThreads * RowsPerGroup);
+        int lane = Group.IdxX;
+        int slot = Group.IdxY * RowThreads + lane;
+        int o = Grid.IdxX * RowsPerGroup + Group.IdxY;
+        int n = Grid.IdxY;
         float sum = 0f;
         if (o < outFeatures)
             for (int k = lane; k < inFeatures; k += RowThreads)
@@ -55,17 +58,17 @@ public static class LinearKernels
     /// padded row (Tile + 1) so reading it by column hits distinct shared-memory banks.
     /// </summary>
     [Kernel]
-    public static void LinearTiled(WorkItem item, View<float> input, View<float> weight, View<float> bias, View<float> output,
-        int batch, int inFeatures, int outFeatures, int hasBias, [Specialize] int activation)
+    public static void LinearTiled(ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> output,
+        int batch, int inFeatures, int outFeatures, int hasBias, SpecializedValue<int> activation)
     {
-        var tileX = Group.Shared<float>(Tile * Tile);
-        var tileW = Group.Shared<float>(Tile * (Tile + 1));
-        int tx = item.LocalX;
-        int ty = item.LocalY;
-        int n = item.GroupY * Tile + ty;
-        int o = item.GroupX * Tile + tx;
+        var tileX = SharedMemory.Allocate<float>(Tile * Tile);
+        var tileW = SharedMemory.Allocate<float>(Tile * (Tile + 1));
+        int tx = Group.IdxX;
+        int ty = Group.IdxY;
+        int n = Grid.IdxY * Tile + ty;
+        int o = Grid.IdxX * Tile + tx;
         // The w row this item stages (not the one it computes): row o0 + ty, column k0 + tx.
-        int stagedRow = item.GroupX * Tile + ty;
+        int stagedRow = Grid.IdxX * Tile + ty;
         float acc = 0f;
         for (int k0 = 0; k0 < inFeatures; k0 += Tile)
         {

@@ -1,3 +1,5 @@
+using ILGPU;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -15,14 +17,14 @@ public static class MatMulKernels
     /// once per tile instead of once per output.
     /// </summary>
     [Kernel]
-    public static void MatMulTiled(WorkItem item, View<float> a, View<float> b, View<float> c, int m, int n, int k)
+    public static void MatMulTiled(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int m, int n, int k)
     {
-        var tileA = Group.Shared<float>(Tile * Tile);
-        var tileB = Group.Shared<float>(Tile * Tile);
-        int tx = item.LocalX;
-        int ty = item.LocalY;
-        int row = item.GroupY * Tile + ty;
-        int col = item.GroupX * Tile + tx;
+        var tileA = SharedMemory.Allocate<float>(Tile * Tile);
+        var tileB = SharedMemory.Allocate<float>(Tile * Tile);
+        int tx = Group.IdxX;
+        int ty = Group.IdxY;
+        int row = Grid.IdxY * Tile + ty;
+        int col = Grid.IdxX * Tile + tx;
         float acc = 0f;
         for (int t = 0; t < k; t += Tile)
         {

@@ -1,3 +1,5 @@
+using ILGPU;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -10,11 +12,22 @@ public static class Pool2dKernels
 {
     /// <summary>Max over each window; padding is minus infinity, so it never wins (every window holds an input).</summary>
     [Kernel]
-    public static void MaxPool2d(WorkItem item, View<float> input, View<float> output, int planes, int height, int width,
-        int kh, int kw, int strideH, int strideW, int padH, int padW, int outH, int outW)
+    public static void MaxPool2d(ArrayView<float> input, ArrayView<float> output,
+        Pool2dParams p)
     {
+        int planes = p.Planes;
+        int height = p.Height;
+        int width = p.Width;
+        int kh = p.KernelH;
+        int kw = p.KernelW;
+        int strideH = p.StrideH;
+        int strideW = p.StrideW;
+        int padH = p.PadH;
+        int padW = p.PadW;
+        int outH = p.OutH;
+        int outW = p.OutW;
         int total = planes * outH * outW;
-        for (int index = item.GlobalX; index < total; index += item.GlobalSizeX)
+        for (int index = Grid.GlobalIndex.X; index < total; index += Grid.DimX * Group.DimX)
         {
             int ox = index % outW;
             int oy = index / outW % outH;
@@ -24,7 +37,7 @@ public static class Pool2dKernels
             float acc = float.NegativeInfinity;
             for (int y = y0; y < y1; y++)
                 for (int x = x0; x < x1; x++)
-                    acc = DeviceMath.Max(acc, input[(plane * height + y) * width + x]);
+                    acc = Math.Max(acc, input[(plane * height + y) * width + x]);
             output[index] = acc;
         }
     }
@@ -34,24 +47,35 @@ public static class Pool2dKernels
     /// input (PyTorch: a ceil-mode window running past the padding is not counted); 0: by the real inputs only.
     /// </summary>
     [Kernel]
-    public static void AvgPool2d(WorkItem item, View<float> input, View<float> output, int planes, int height, int width,
-        int kh, int kw, int strideH, int strideW, int padH, int padW, int outH, int outW, int countIncludePad)
+    public static void AvgPool2d(ArrayView<float> input, ArrayView<float> output,
+        Pool2dParams p, int countIncludePad)
     {
+        int planes = p.Planes;
+        int height = p.Height;
+        int width = p.Width;
+        int kh = p.KernelH;
+        int kw = p.KernelW;
+        int strideH = p.StrideH;
+        int strideW = p.StrideW;
+        int padH = p.PadH;
+        int padW = p.PadW;
+        int outH = p.OutH;
+        int outW = p.OutW;
         int total = planes * outH * outW;
-        for (int index = item.GlobalX; index < total; index += item.GlobalSizeX)
+        for (int index = Grid.GlobalIndex.X; index < total; index += Grid.DimX * Group.DimX)
         {
             int ox = index % outW;
             int oy = index / outW % outH;
             int plane = index / (outW * outH);
             int y0 = oy * strideH - padH;
             int x0 = ox * strideW - padW;
-            int y1 = DeviceMath.Min(y0 + kh, height + padH);
-            int x1 = DeviceMath.Min(x0 + kw, width + padW);
+            int y1 = Math.Min(y0 + kh, height + padH);
+            int x1 = Math.Min(x0 + kw, width + padW);
             int padded = (y1 - y0) * (x1 - x0);
-            y0 = DeviceMath.Max(y0, 0);
-            x0 = DeviceMath.Max(x0, 0);
-            y1 = DeviceMath.Min(y1, height);
-            x1 = DeviceMath.Min(x1, width);
+            y0 = Math.Max(y0, 0);
+            x0 = Math.Max(x0, 0);
+            y1 = Math.Min(y1, height);
+            x1 = Math.Min(x1, width);
             float sum = 0f;
             for (int y = y0; y < y1; y++)
                 for (int x = x0; x < x1; x++)
@@ -62,11 +86,11 @@ public static class Pool2dKernels
 
     /// <summary>Adaptive average pooling with PyTorch's windows: rows floor(i·H/outH) .. ceil((i+1)·H/outH), same for columns.</summary>
     [Kernel]
-    public static void AdaptiveAvgPool2d(WorkItem item, View<float> input, View<float> output, int planes, int height, int width,
+    public static void AdaptiveAvgPool2d(ArrayView<float> input, ArrayView<float> output, int planes, int height, int width,
         int outH, int outW)
     {
         int total = planes * outH * outW;
-        for (int index = item.GlobalX; index < total; index += item.GlobalSizeX)
+        for (int index = Grid.GlobalIndex.X; index < total; index += Grid.DimX * Group.DimX)
         {
             int ox = index % outW;
             int oy = index / outW % outH;
@@ -82,19 +106,15 @@ public static class Pool2dKernels
     }
 
     /// <summary>First input row (or column) of output <paramref name="o"/>'s window, clipped to the input.</summary>
-    [KernelHelper]
-    public static int WindowStart(int o, int stride, int pad) => DeviceMath.Max(o * stride - pad, 0);
+    public static int WindowStart(int o, int stride, int pad) => Math.Max(o * stride - pad, 0);
 
     /// <summary>One past the last input row (or column) of output <paramref name="o"/>'s window, clipped to the input.</summary>
-    [KernelHelper]
-    public static int WindowEnd(int o, int stride, int pad, int k, int size) => DeviceMath.Min(o * stride - pad + k, size);
+    public static int WindowEnd(int o, int stride, int pad, int k, int size) => Math.Min(o * stride - pad + k, size);
 
     /// <summary>PyTorch's adaptive bin start, floor(o·size/outSize); bins may overlap.</summary>
-    [KernelHelper]
     public static int BinStart(int o, int size, int outSize) => o * size / outSize;
 
     /// <summary>PyTorch's adaptive bin end, ceil((o+1)·size/outSize).</summary>
-    [KernelHelper]
     public static int BinEnd(int o, int size, int outSize) => ((o + 1) * size + outSize - 1) / outSize;
 
     /// <summary>Work items per group, a power of two (the tree halves it): 64 covers the 7×7 planes that networks pool globally; 256 measured 13.5 ms on PoCL at 1280×7×7, mostly idle items and barriers.</summary>
@@ -108,11 +128,11 @@ public static class Pool2dKernels
     /// Grid: group size (GlobalThreads), group count (planes).
     /// </summary>
     [Kernel]
-    public static void GlobalAvgPool(WorkItem item, View<float> input, View<float> output, int pixels)
+    public static void GlobalAvgPool(ArrayView<float> input, ArrayView<float> output, int pixels)
     {
-        var partial = Group.Shared<float>(GlobalThreads);
-        int plane = item.GroupX;
-        int local = item.LocalX;
+        var partial = SharedMemory.Allocate<float>(GlobalThreads);
+        int plane = Grid.IdxX;
+        int local = Group.IdxX;
         float sum = 0f;
         for (int i = local; i < pixels; i += GlobalThreads)
             sum += input[plane * pixels + i];
@@ -125,4 +145,20 @@ public static class Pool2dKernels
         }
         if (local == 0) output[plane] = partial[0] / pixels;
     }
+}
+
+/// <summary>Shape and window of the pooling kernels (flat launch arguments in field order); planes = batch·channels.</summary>
+public struct Pool2dParams
+{
+    public int Planes;
+    public int Height;
+    public int Width;
+    public int KernelH;
+    public int KernelW;
+    public int StrideH;
+    public int StrideW;
+    public int PadH;
+    public int PadW;
+    public int OutH;
+    public int OutW;
 }

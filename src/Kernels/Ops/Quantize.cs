@@ -1,3 +1,6 @@
+using ILGPU;
+using ILGPU.Algorithms;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -11,21 +14,21 @@ public static class QuantizeKernels
 {
     /// <summary>float32 → int8, elementwise over <paramref name="count"/> values. Grid: <c>LaunchGrid.Linear(count)</c> or smaller.</summary>
     [Kernel]
-    public static void Quantize(WorkItem item, View<float> input, View<sbyte> output, int count, float inverseScale, int zeroPoint)
+    public static void Quantize(ArrayView<float> input, ArrayView<sbyte> output, int count, float inverseScale, int zeroPoint)
     {
-        for (int i = item.GlobalX; i < count; i += item.GlobalSizeX)
+        for (int i = Grid.GlobalIndex.X; i < count; i += Grid.DimX * Group.DimX)
         {
             // Clamp before the int conversion: a float beyond int range converts to an undefined value in C.
-            float q = DeviceMath.Clamp(DeviceMath.RoundEven(input[i] * inverseScale), -1024f, 1024f);
+            float q = XMath.Clamp(XMath.RoundToEven(input[i] * inverseScale), -1024f, 1024f);
             output[i] = Int8Math.SaturateToSByte((int)q + zeroPoint);
         }
     }
 
     /// <summary>int8 → float32, elementwise. Exact: (q − zp) is a small integer and one multiply rounds once.</summary>
     [Kernel]
-    public static void Dequantize(WorkItem item, View<sbyte> input, View<float> output, int count, float scale, int zeroPoint)
+    public static void Dequantize(ArrayView<sbyte> input, ArrayView<float> output, int count, float scale, int zeroPoint)
     {
-        for (int i = item.GlobalX; i < count; i += item.GlobalSizeX)
+        for (int i = Grid.GlobalIndex.X; i < count; i += Grid.DimX * Group.DimX)
             output[i] = (input[i] - zeroPoint) * scale;
     }
 }

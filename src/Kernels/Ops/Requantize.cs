@@ -1,3 +1,6 @@
+using ILGPU;
+using ILGPU.Algorithms;
+
 namespace GpuEngine.Kernels.Ops;
 
 /// <summary>
@@ -24,10 +27,10 @@ public static class RequantizeKernels
     /// accumulator. Grid: <c>LaunchGrid.Linear(count)</c> or smaller (grid-stride loop).
     /// </summary>
     [Kernel]
-    public static void Requantize(WorkItem item, View<int> accumulator, View<int> multiplier, View<int> shift, View<sbyte> output,
+    public static void Requantize(ArrayView<int> accumulator, ArrayView<int> multiplier, ArrayView<int> shift, ArrayView<sbyte> output,
         int channels, int pixels, int count, int outputZeroPoint, int clampMin, int clampMax)
     {
-        for (int i = item.GlobalX; i < count; i += item.GlobalSizeX)
+        for (int i = Grid.GlobalIndex.X; i < count; i += Grid.DimX * Group.DimX)
         {
             int c = i / pixels % channels;
             output[i] = Requant(accumulator[i], multiplier[c], shift[c], outputZeroPoint, clampMin, clampMax);
@@ -35,7 +38,6 @@ public static class RequantizeKernels
     }
 
     /// <summary>clamp(MultiplyByQuantizedMultiplier(acc, multiplier, shift) + zeroPoint, clampMin, clampMax) as int8.</summary>
-    [KernelHelper]
     public static sbyte Requant(int acc, int multiplier, int shift, int zeroPoint, int clampMin, int clampMax) =>
-        (sbyte)DeviceMath.Clamp(Int8Math.MultiplyByQuantizedMultiplier(acc, multiplier, shift) + zeroPoint, clampMin, clampMax);
+        (sbyte)XMath.Clamp(Int8Math.MultiplyByQuantizedMultiplier(acc, multiplier, shift) + zeroPoint, clampMin, clampMax);
 }

@@ -141,7 +141,7 @@ namespace GpuEngine.Kernels.Generator.Cpu
             statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax call } && IsBarrierCall(call);
 
         private bool IsBarrierCall(InvocationExpressionSyntax call) =>
-            _model.GetSymbolInfo(call).Symbol is IMethodSymbol m && m.Name == "Barrier" && m.ContainingType?.ToDisplayString() == "GpuEngine.Kernels.Group";
+            _model.GetSymbolInfo(call).Symbol is IMethodSymbol m && m.Name == "Barrier" && m.ContainingType?.ToDisplayString() == "GpuEngine.Kernels.CpuGroup";
 
         private bool ContainsBarrier(SyntaxNode node) => node.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().Any(IsBarrierCall);
 

@@ -14,9 +14,9 @@ namespace GpuEngine.Kernels.Generator.Diagnostics
         public static readonly DiagnosticDescriptor InvalidKernelMethod = Error("GPUE0001", "Invalid kernel method",
             "Kernel or helper '{0}' must be a static, non-generic, non-private method (kernels return void)");
 
-        /// <summary>GPUE0002: "Kernel '{0}' parameters must be: a WorkItem, then View&lt;T&gt; views, then int/float scalars ({1})".</summary>
+        /// <summary>GPUE0002: "Kernel '{0}' parameters must be: ArrayView&lt;T&gt; views, then int/float scalars or a parameter struct, then SpecializedValue&lt;T&gt; ({1})".</summary>
         public static readonly DiagnosticDescriptor InvalidKernelSignature = Error("GPUE0002", "Invalid kernel signature",
-            "Kernel '{0}' parameters must be: a WorkItem, then View<T> views, then int/float scalars ({1})");
+            "Kernel '{0}' parameters must be: ArrayView<T> views, then int/float scalars or a parameter struct, then SpecializedValue<T> ({1})");
 
         /// <summary>GPUE0003: "Type '{0}' is not supported in kernel code".</summary>
         public static readonly DiagnosticDescriptor UnsupportedType = Error("GPUE0003", "Unsupported type",
@@ -46,28 +46,41 @@ namespace GpuEngine.Kernels.Generator.Diagnostics
         public static readonly DiagnosticDescriptor RefUse = Error("GPUE0009", "ref in kernel",
             "ref/out/in parameters, arguments and locals are not supported in kernel code");
 
-        /// <summary>GPUE0010: "Call to '{0}' is not supported: kernels may call [KernelHelper] methods, API intrinsics and Math/MathF functions only".</summary>
+        /// <summary>GPUE0010: "Call to '{0}' is not supported: kernels may call static methods of this project, the ILGPU API the generator maps, XMath and Math/MathF functions only".</summary>
         public static readonly DiagnosticDescriptor UnsupportedCall = Error("GPUE0010", "Unsupported call",
-            "Call to '{0}' is not supported: kernels may call [KernelHelper] methods, API intrinsics and Math/MathF functions only");
+            "Call to '{0}' is not supported: kernels may call static methods of this project, SharedMemory.Allocate, Group.Barrier, Atomic.Add/Max(ref view[i], v), XMath and Math/MathF functions only");
 
         /// <summary>GPUE0011: "Helper '{0}' is recursive; device code cannot recurse".</summary>
         public static readonly DiagnosticDescriptor Recursion = Error("GPUE0011", "Recursive helper",
             "Helper '{0}' is recursive; device code cannot recurse");
 
-        /// <summary>GPUE0012: "Group.Shared must initialise a local at the top level of a kernel body, with a constant length".</summary>
+        /// <summary>GPUE0012: "SharedMemory.Allocate must initialise a local at the top level of a kernel body, with a constant length".</summary>
         public static readonly DiagnosticDescriptor SharedMisuse = Error("GPUE0012", "Misplaced shared memory",
-            "Group.Shared must initialise a local at the top level of a kernel body, with a constant length");
+            "SharedMemory.Allocate must initialise a local at the top level of a kernel body, with a constant length");
 
         /// <summary>GPUE0013: "'{0}' is not supported in kernel code".</summary>
         public static readonly DiagnosticDescriptor UnsupportedSyntax = Error("GPUE0013", "Unsupported construct",
             "'{0}' is not supported in kernel code");
 
-        /// <summary>GPUE0014: "[Specialize] parameter '{0}' must be an int or float scalar".</summary>
-        public static readonly DiagnosticDescriptor InvalidSpecialize = Error("GPUE0014", "Invalid [Specialize]",
-            "[Specialize] parameter '{0}' must be an int or float scalar");
+        /// <summary>GPUE0014: "SpecializedValue parameter '{0}' must be a SpecializedValue&lt;int&gt; or SpecializedValue&lt;float&gt;".</summary>
+        public static readonly DiagnosticDescriptor InvalidSpecialize = Error("GPUE0014", "Invalid specialized value",
+            "SpecializedValue parameter '{0}' must be a SpecializedValue<int> or SpecializedValue<float>");
 
         /// <summary>GPUE0015: "Field '{0}' is not a constant; kernels can read const fields only".</summary>
         public static readonly DiagnosticDescriptor NonConstField = Error("GPUE0015", "Non-constant field",
             "Field '{0}' is not a constant; kernels can read const fields only");
+    
+
+        /// <summary>GPUE0016: "Parameter struct '{0}' field '{1}' is a {2}: parameter structs hold public, mutable int and float fields only".</summary>
+        public static readonly DiagnosticDescriptor InvalidParameterStruct = Error("GPUE0016", "Invalid parameter struct field",
+            "Parameter struct '{0}' field '{1}' is a {2}: parameter structs hold public, mutable int and float fields only");
+
+        /// <summary>GPUE0017: "Kernel '{0}' has {1} parameters; ILGPU's loaders take at most {2} here (one more is the counting total): gather scalars in a parameter struct".</summary>
+        public static readonly DiagnosticDescriptor TooManyParameters = Error("GPUE0017", "Too many kernel parameters",
+            "Kernel '{0}' has {1} parameters; ILGPU's loaders take at most {2} here (one more is the counting total): gather scalars in a parameter struct");
+
+        /// <summary>GPUE0018: "'{0}' in a helper: read grid and group indices in the kernel and pass them as arguments".</summary>
+        public static readonly DiagnosticDescriptor IndexInHelper = Error("GPUE0018", "Index in helper",
+            "'{0}' in a helper: read grid and group indices in the kernel and pass them as arguments");
     }
 }

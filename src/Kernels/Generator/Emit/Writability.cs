@@ -39,7 +39,7 @@ namespace GpuEngine.Kernels.Generator.Emit
                     for (int i = 0; i < arguments.Count && i < callee.Parameters.Length; i++)
                     {
                         if (!(ViewParameter(model, arguments[i].Expression, method) is int passed)) continue;
-                        bool atomic = callee.ContainingType?.ToDisplayString() == "GpuEngine.Kernels.Atomic";
+                        bool atomic = callee.ContainingType?.ToDisplayString() == "GpuEngine.Kernels.CpuAtomic";
                         bool helperWrites = KernelRewriter.HasAttribute(callee, "GpuEngine.Kernels.KernelHelperAttribute") && IsWritable(callee, i);
                         if (atomic || helperWrites) written.Add(passed);
                     }

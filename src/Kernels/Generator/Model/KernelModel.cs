@@ -6,8 +6,9 @@ namespace GpuEngine.Kernels.Generator.Model
     /// <summary>One kernel parameter as the descriptor and the CPU binder need it.</summary>
     internal sealed class ParameterModel
     {
-        public ParameterModel(string name, bool isView, string elementType, bool writable, bool specialized)
+        public ParameterModel(string name, bool isView, string elementType, bool writable, bool specialized, int cpuOrdinal)
         {
+            CpuOrdinal = cpuOrdinal;
             Name = name;
             IsView = isView;
             ElementType = elementType;
@@ -15,7 +16,10 @@ namespace GpuEngine.Kernels.Generator.Model
             Specialized = specialized;
         }
 
-        /// <summary>C# parameter name (also the device-code name stem).</summary>
+        /// <summary>Ordinal of the parameter in the kernel's CPU form (0 is the WorkItem).</summary>
+        public int CpuOrdinal { get; }
+
+        /// <summary>Descriptor name: the ILGPU parameter's name, <c>p.Field</c> for a parameter struct's field.</summary>
         public string Name { get; }
         public bool IsView { get; }
 
@@ -33,8 +37,20 @@ namespace GpuEngine.Kernels.Generator.Model
         public string MethodName { get; set; } = "";
         public string EntryPoint { get; set; } = "";
         public List<ParameterModel> Parameters { get; } = new List<ParameterModel>();
-        public string CudaSource { get; set; } = "";
         public string OpenClSource { get; set; } = "";
+
+        /// <summary>The kernel's parameters as ILGPU declares them (a struct not yet flattened).</summary>
+        public List<Ilgpu.IlgpuParameter> IlgpuParameters { get; } = new List<Ilgpu.IlgpuParameter>();
+
+        /// <summary>Where diagnostics found only in the translated code are reported: the kernel's name.</summary>
+        public Location? Location { get; set; }
+
+        /// <summary>The kernel's CPU form and counting variant (C# method texts).</summary>
+        public string CpuFormText { get; set; } = "";
+        public string CountingText { get; set; } = "";
+
+        /// <summary>Source helpers the kernel reaches, callees first: (class simple name, key, CPU-form text, counting text or null).</summary>
+        public List<(string TypeName, string Key, string CpuForm, string? Counting)> Helpers { get; } = new List<(string, string, string, string?)>();
         public bool UsesBarrier { get; set; }
         public int SharedMemoryBytes { get; set; }
 

@@ -1,7 +1,7 @@
 namespace GpuEngine.Kernels;
 
-/// <summary>Atomic read-modify-write on global views (device code: <c>atomicAdd</c> / <c>atomic_add</c>). Each returns the old value.</summary>
-public static class Atomic
+/// <summary>The cpu backend's form of ILGPU's <c>Atomic.Add/Max(ref view[i], v)</c> (OpenCL: <c>atomic_add</c>/<c>atomic_max</c>). Each returns the old value.</summary>
+public static class CpuAtomic
 {
     /// <summary>Adds <paramref name="value"/> to <c>view[index]</c> atomically.</summary>
     [DeviceIntrinsic("atomicAdd(&GPUE_AT({0}, {1}), {2})", "atomic_add(&GPUE_AT({0}, {1}), {2})")]

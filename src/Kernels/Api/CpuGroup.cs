@@ -3,15 +3,15 @@ using System.Runtime.CompilerServices;
 namespace GpuEngine.Kernels;
 
 /// <summary>
-/// Work-group (CUDA block) services: shared memory and the barrier. On the CPU they talk to the group the
+/// The cpu backend's form of ILGPU's <c>SharedMemory.Allocate</c> and <c>Group.Barrier</c> (generated CPU code calls these). On the CPU they talk to the group the
 /// calling thread is running (<see cref="CpuGroupContext"/>), set up by the CPU backend.
 /// </summary>
-public static class Group
+public static class CpuGroup
 {
     /// <summary>
     /// Group shared memory of a constant <paramref name="length"/> (a compile-time constant), declared as
     /// <c>__shared__ T name[length]</c> / <c>__local T name[length]</c>. Must initialise a local at the top
-    /// level of the kernel body: <c>var tile = Group.Shared&lt;float&gt;(256);</c>. Contents start undefined.
+    /// level of the kernel body: <c>var tile = SharedMemory.Allocate&lt;float&gt;(256);</c> in the kernel source. Contents start undefined.
     /// </summary>
     public static View<T> Shared<T>(int length) where T : unmanaged =>
         CpuGroupContext.Current.NextShared<T>(length);
