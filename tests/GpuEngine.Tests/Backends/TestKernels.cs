@@ -4,7 +4,7 @@ namespace GpuEngine.Tests.Backends;
 
 /// <summary>
 /// Hand-written descriptors following the generator's device-code convention (a view is base, offset, length;
-/// a specialized scalar is a -D define), in CUDA C and OpenCL C, for backend tests that must not depend on the generator.
+/// a specialized scalar is a -D GPUE_S_name define), in OpenCL C, for backend tests that must not depend on the generator.
 /// </summary>
 internal static class TestKernels
 {
@@ -14,14 +14,6 @@ internal static class TestKernels
     /// <summary>c[i] = a[i] + scale * b[i] over c's length.</summary>
     public static readonly KernelDescriptor ScaledAdd = new("ScaledAdd", "scaled_add",
         [In("a"), In("b"), Out("c"), new("scale", KernelParameterKind.Scalar, KernelElementType.Float32)],
-        """
-        extern "C" __global__ void scaled_add(const float* a_base, int a_offset, int a_length,
-            const float* b_base, int b_offset, int b_length, float* c_base, int c_offset, int c_length, float scale)
-        {
-            int i = blockIdx.x * blockDim.x + threadIdx.x;
-            if (i < c_length) c_base[c_offset + i] = a_base[a_offset + i] + scale * b_base[b_offset + i];
-        }
-        """,
         """
         __kernel void scaled_add(__global const float* a_base, int a_offset, int a_length,
             __global const float* b_base, int b_offset, int b_length, __global float* c_base, int c_offset, int c_length, float scale)
@@ -34,17 +26,6 @@ internal static class TestKernels
     /// <summary>sums[g] = sum of x over group g's 64 elements: group memory and barriers (tree reduction).</summary>
     public static readonly KernelDescriptor GroupSum = new("GroupSum", "group_sum",
         [In("x"), Out("sums")],
-        """
-        extern "C" __global__ void group_sum(const float* x_base, int x_offset, int x_length, float* sums_base, int sums_offset, int sums_length)
-        {
-            __shared__ float tile[64];
-            int t = threadIdx.x, i = blockIdx.x * 64 + t;
-            tile[t] = i < x_length ? x_base[x_offset + i] : 0.0f;
-            __syncthreads();
-            for (int s = 32; s > 0; s >>= 1) { if (t < s) tile[t] += tile[t + s]; __syncthreads(); }
-            if (t == 0) sums_base[sums_offset + blockIdx.x] = tile[0];
-        }
-        """,
         """
         __kernel void group_sum(__global const float* x_base, int x_offset, int x_length, __global float* sums_base, int sums_offset, int sums_length)
         {
@@ -62,17 +43,10 @@ internal static class TestKernels
         [new("x", KernelParameterKind.View, KernelElementType.Int8), new("y", KernelParameterKind.View, KernelElementType.Int32, Writable: true),
          new("factor", KernelParameterKind.Scalar, KernelElementType.Int32, Specialized: true), new("bias", KernelParameterKind.Scalar, KernelElementType.Int32)],
         """
-        extern "C" __global__ void affine(const signed char* x_base, int x_offset, int x_length, int* y_base, int y_offset, int y_length, int bias)
-        {
-            int i = blockIdx.x * blockDim.x + threadIdx.x;
-            if (i < y_length) y_base[y_offset + i] = x_base[x_offset + i] * factor + bias;
-        }
-        """,
-        """
         __kernel void affine(__global const char* x_base, int x_offset, int x_length, __global int* y_base, int y_offset, int y_length, int bias)
         {
             int i = get_global_id(0);
-            if (i < y_length) y_base[y_offset + i] = x_base[x_offset + i] * factor + bias;
+            if (i < y_length) y_base[y_offset + i] = x_base[x_offset + i] * GPUE_S_factor + bias;
         }
         """);
 
@@ -82,14 +56,6 @@ internal static class TestKernels
     /// (GPUE_TOTAL_PARAM_ALONE), and rides on a generated unit (Relu's) for the counting prelude.
     /// </summary>
     public static readonly KernelDescriptor LargeTallies = new("LargeTallies", "large_tallies", [],
-        GeneratedKernels.ActivationKernels_Relu.CudaSource + """
-        extern "C" __global__ void large_tallies(GPUE_TOTAL_PARAM_ALONE)
-        {
-            GPUE_TALLY_BEGIN();
-            gpue_tally = LargeTally + blockIdx.x * blockDim.x + threadIdx.x;
-            GPUE_TALLY_FLUSH();
-        }
-        """.Replace("LargeTally", "0x180000000ULL"),
         GeneratedKernels.ActivationKernels_Relu.OpenClSource + """
         __kernel void large_tallies(GPUE_TOTAL_PARAM_ALONE)
         {
@@ -104,6 +70,5 @@ internal static class TestKernels
 
     /// <summary>A kernel whose OpenCL C does not compile (undeclared identifier), for build-error reporting.</summary>
     public static readonly KernelDescriptor Broken = new("BrokenKernel", "broken", [Out("y")],
-        """extern "C" __global__ void broken(float* y_base, int y_offset, int y_length) { y_base[0] = undeclared_thing; }""",
         """__kernel void broken(__global float* y_base, int y_offset, int y_length) { y_base[0] = undeclared_thing; }""");
 }

@@ -22,8 +22,8 @@ public class Int8MathTests
     public void Load4_PacksLittleEndian()
     {
         var view = new View<sbyte>([1, -2, 3, -128, 127]);
-        Assert.Equal(unchecked((int)0x8003FE01), Int8Math.Load4(view, 0));
-        Assert.Equal(0x7F80_03FE, Int8Math.Load4(view, 1));
+        Assert.Equal(unchecked((int)0x8003FE01), global::GpuEngine.Kernels.CpuForm.Int8Math.Load4(view, 0));
+        Assert.Equal(0x7F80_03FE, global::GpuEngine.Kernels.CpuForm.Int8Math.Load4(view, 1));
     }
 
     [Fact]

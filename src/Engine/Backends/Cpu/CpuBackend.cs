@@ -7,7 +7,7 @@ namespace GpuEngine.Backends.Cpu;
 /// <summary>
 /// Runs the C# kernel methods themselves over the launch grid: the reference every device backend is
 /// checked against. Launches are synchronous. Groups run in parallel; inside a group, work items of a
-/// barrier-free kernel run as a plain loop; a kernel that calls <see cref="Group.Barrier"/> runs the
+/// barrier-free kernel run as a plain loop; a kernel that calls <c>Group.Barrier()</c> runs the
 /// generator's phase-split version (one loop over the items per stretch between barriers) when it has one,
 /// else one thread per work item (<see cref="CpuGroupRunner"/>) so the barrier keeps its real meaning.
 /// </summary>

@@ -48,8 +48,8 @@ public sealed unsafe class CudaBackend : Backend
     /// <summary>Modules compiled or loaded so far (cache misses in memory), for tests of the specialization cache.</summary>
     internal int ModuleLoadCount { get; private set; }
 
-    /// <summary>False when the kernel has no CUDA text (the generator leaves it empty for a construct CUDA lacks).</summary>
-    public override bool Supports(KernelDescriptor kernel) => !string.IsNullOrWhiteSpace(kernel.CudaSource);
+    /// <summary>False: the CUDA C text is gone; this backend is being replaced by ILGPU's CudaAccelerator.</summary>
+    public override bool Supports(KernelDescriptor kernel) => false;
 
     protected override DeviceBuffer AllocateCore(long bytes)
     {
@@ -101,7 +101,7 @@ public sealed unsafe class CudaBackend : Backend
 
     private CudaKernel Kernel(KernelDescriptor kernel, IReadOnlyList<string> defines)
     {
-        var key = (kernel.CudaSource, string.Join(' ', defines), kernel.EntryPoint);
+        var key = (kernel.Name, string.Join(' ', defines), kernel.EntryPoint);
         if (_kernels.TryGetValue(key, out var cached)) return cached;
         byte[] image = _compiler.Compile(kernel, defines);
         nint module, function;

@@ -24,22 +24,24 @@ internal sealed unsafe class CudaCompiler(NvrtcNative nvrtc, int computeCapabili
     /// <summary>The module image (CUBIN, or NUL-terminated PTX) for <paramref name="kernel"/> with <paramref name="defines"/>.</summary>
     public byte[] Compile(KernelDescriptor kernel, IReadOnlyList<string> defines)
     {
-        if (string.IsNullOrWhiteSpace(kernel.CudaSource))
-            throw new CudaException($"kernel '{kernel.Name}' has no CUDA source");
+        // The generator no longer writes CUDA C: ILGPU's PTX backend replaces NVRTC (issue 11).
+        throw new BackendUnavailableException("cuda", $"kernel '{kernel.Name}': the NVRTC path is being replaced by ILGPU's CUDA accelerator");
+#pragma warning disable CS0162 // kept until the ILGPU cuda backend lands, then deleted with this file
         var options = Options(_target.Architecture, defines);
         string key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{kernel.CudaSource}\n{string.Join('\n', options)}\nnvrtc {_nvrtcVersion}")));
+            $"{kernel.Name}\n{string.Join('\n', options)}\nnvrtc {_nvrtcVersion}")));
         string file = Path.Combine(CacheDirectory(Environment.GetEnvironmentVariable, HomeDirectory()), "cuda", key + (_target.Cubin ? ".cubin" : ".ptx"));
         if (TryRead(file) is { } cached) return cached;
         byte[] image = Run(kernel, options);
         TryWrite(file, image);
         return image;
+#pragma warning restore CS0162
     }
 
     private byte[] Run(KernelDescriptor kernel, IReadOnlyList<string> options)
     {
         nint program;
-        fixed (byte* source = Utf8(kernel.CudaSource))
+        fixed (byte* source = Utf8(string.Empty))
         fixed (byte* name = Utf8(kernel.Name + ".cu"))
             nvrtc.Check(nvrtc.CreateProgram(&program, source, name, 0, null, null), "nvrtcCreateProgram", $"for kernel '{kernel.Name}'");
         try
