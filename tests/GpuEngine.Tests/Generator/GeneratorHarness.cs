@@ -12,14 +12,15 @@ internal static class GeneratorHarness
     private static readonly Lazy<MetadataReference[]> References = new(() =>
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(path => !Path.GetFileName(path).StartsWith("GpuEngine.", StringComparison.Ordinal));
-        return platform.Append(typeof(View<>).Assembly.Location).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToArray();
+            .Where(path => !Path.GetFileName(path).StartsWith("GpuEngine.", StringComparison.Ordinal) && !Path.GetFileName(path).StartsWith("ILGPU", StringComparison.Ordinal));
+        return platform.Append(typeof(View<>).Assembly.Location).Append(typeof(ILGPU.ArrayView<>).Assembly.Location)
+            .Append(typeof(ILGPU.Algorithms.XMath).Assembly.Location).Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToArray();
     });
 
-    /// <summary>Generator diagnostics and generated texts for <paramref name="kernelSource"/> (usings for System and GpuEngine.Kernels added).</summary>
+    /// <summary>Generator diagnostics and generated texts for <paramref name="kernelSource"/> (usings for System, GpuEngine.Kernels, ILGPU, ILGPU.Runtime and ILGPU.Algorithms added).</summary>
     public static (ImmutableArray<Diagnostic> Diagnostics, string Generated) Run(string kernelSource)
     {
-        string source = "using System;\nusing GpuEngine.Kernels;\n" + kernelSource;
+        string source = "using System;\nusing GpuEngine.Kernels;\nusing ILGPU;\nusing ILGPU.Runtime;\nusing ILGPU.Algorithms;\n" + kernelSource;
         var compilation = CSharpCompilation.Create("GeneratorTest", [CSharpSyntaxTree.ParseText(source, path: "Kernel.cs")], References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true));
         CSharpGeneratorDriver.Create(new KernelGenerator()).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
