@@ -141,7 +141,7 @@ public static class KernelCases
         }
     }
 
-    private static byte[] Bytes(Array view) => view switch
+    internal static byte[] Bytes(Array view) => view switch
     {
         float[] f => MemoryMarshal.AsBytes(f.AsSpan()).ToArray(),
         int[] i => MemoryMarshal.AsBytes(i.AsSpan()).ToArray(),
