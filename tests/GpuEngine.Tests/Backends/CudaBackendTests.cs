@@ -59,6 +59,9 @@ public sealed class CudaBackendTests : IDisposable
     public void EventsGiveANonNegativeTime() => IlgpuBackendChecks.EventsGiveANonNegativeTime(Backend, 1 << 22);
 
     [CudaFact]
+    public void CompileErrorNamesTheKernel() => IlgpuBackendChecks.CompileErrorNamesTheKernel(Backend);
+
+    [CudaFact]
     public void KernelWithoutIlgpuFormIsRefusedByName() => IlgpuBackendChecks.KernelWithoutIlgpuFormIsRefusedByName(Backend);
 
     [CudaFact]

@@ -137,6 +137,15 @@ internal static class IlgpuBackendChecks
         Assert.Contains(backend.Name, e.Message);
     }
 
+    /// <summary>ILGPU's compile errors become one line naming the kernel.</summary>
+    public static void CompileErrorNamesTheKernel(Backend backend)
+    {
+        using var buffer = backend.Allocate(16);
+        var e = Assert.ThrowsAny<GpuEngineException>(() => backend.Launch(IlgpuTestKernels.Uncompilable, LaunchGrid.Linear(4, 4), [KernelArgument.View(buffer, 0, 4)]));
+        Assert.Contains("'Uncompilable'", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
     /// <summary>A float view at a byte offset that is no multiple of 4, and a buffer of another backend, are argument errors.</summary>
     public static void BadViewsAreArgumentErrors(Backend backend, Backend other)
     {

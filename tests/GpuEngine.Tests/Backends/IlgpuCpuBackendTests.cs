@@ -39,6 +39,9 @@ public sealed class IlgpuCpuBackendTests : IDisposable
     public void EventsGiveANonNegativeTime() => IlgpuBackendChecks.EventsGiveANonNegativeTime(_backend, 4096);
 
     [Fact]
+    public void CompileErrorNamesTheKernel() => IlgpuBackendChecks.CompileErrorNamesTheKernel(_backend);
+
+    [Fact]
     public void KernelWithoutIlgpuFormIsRefusedByName() => IlgpuBackendChecks.KernelWithoutIlgpuFormIsRefusedByName(_backend);
 
     [Fact]

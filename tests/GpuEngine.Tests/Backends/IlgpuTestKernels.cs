@@ -10,8 +10,9 @@ namespace GpuEngine.Tests.Backends;
 /// Two small explicitly grouped ILGPU kernels with hand-written loaders, exactly as the generator emits them
 /// (<see cref="IlgpuLoader"/> binds <see cref="IlgpuArgument"/>s to the typed parameters in
 /// <see cref="KernelDescriptor.Parameters"/> order), so the ILGPU backends are tested without the generator.
+/// Public: ILGPU's CPU accelerator emits its launcher in another assembly, which must see the parameter types.
 /// </summary>
-internal static class IlgpuTestKernels
+public static class IlgpuTestKernels
 {
     /// <summary>Work items per group of <see cref="SaxpyGroupSum"/> (its shared tile).</summary>
     public const int GroupSize = 64;
@@ -106,6 +107,24 @@ internal static class IlgpuTestKernels
             var k = accelerator.LoadKernel<ArrayView<sbyte>, ArrayView<int>, AffineParams, SpecializedValue<int>>(Affine);
             return (stream, config, a) => k(stream, config, a[0].AsView<sbyte>(), a[1].AsView<int>(),
                 new AffineParams { Length = a[2].AsInt(), Bias = a[3].AsInt() }, SpecializedValue.New(a[4].AsInt()));
+        },
+    };
+
+    /// <summary>A parameter type ILGPU's emitted launcher cannot see (private), so compiling the kernel fails.</summary>
+    private struct Hidden
+    {
+        public int Value;
+    }
+
+    private static void UsesHidden(ArrayView<int> y, Hidden h) => y[Grid.GlobalIndex.X] = h.Value;
+
+    /// <summary>A kernel ILGPU refuses to compile (a private parameter type): the backend names it in one line.</summary>
+    public static readonly KernelDescriptor Uncompilable = new("Uncompilable", nameof(UsesHidden), [View("y", KernelElementType.Int32, true)], "", "")
+    {
+        IlgpuLoader = accelerator =>
+        {
+            var k = accelerator.LoadKernel<ArrayView<int>, Hidden>(UsesHidden);
+            return (stream, config, a) => k(stream, config, a[0].AsView<int>(), new Hidden { Value = 1 });
         },
     };
 

@@ -95,7 +95,15 @@ public abstract class IlgpuBackend : Backend
             lock (_gate)
             {
                 Accelerator.Bind();
-                Launcher(kernel, counting: total is not null)(_stream, config, scratch.AsSpan(0, count));
+                var launcher = Launcher(kernel, counting: total is not null);
+                try
+                {
+                    launcher(_stream, config, scratch.AsSpan(0, count)); // a specialized kernel compiles here, once per value
+                }
+                catch (Exception e) when (e.GetType().Namespace?.StartsWith("ILGPU", StringComparison.Ordinal) == true)
+                {
+                    throw new GpuEngineException($"{Name}: kernel '{kernel.Name}' failed to compile or launch: {FirstLine(e.Message)}", e);
+                }
             }
         }
         finally
