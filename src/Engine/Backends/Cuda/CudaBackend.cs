@@ -29,6 +29,8 @@ public sealed class CudaBackend : IlgpuBackend
     {
         if (!CudaDriver.IsPresent())
             throw new BackendUnavailableException("CUDA", $"no CUDA driver ({CudaDriver.LibraryName} not found); install the NVIDIA driver");
+        int init = CudaDriver.Init();
+        if (init != 0) throw new BackendUnavailableException("CUDA", CudaDriver.DescribeInitError(init));
         Context? context = null;
         try
         {

@@ -35,6 +35,27 @@ internal static class CudaDriver
         return true;
     }
 
+    /// <summary>
+    /// Calls the driver's cuInit(0) and returns its CUresult: ILGPU calls it too, but turns any failure into "no
+    /// device" without the code, so the engine asks first to say why (no GPU, a driver too old, no device node).
+    /// </summary>
+    public static unsafe int Init()
+    {
+        if (!IsPresent()) throw new InvalidOperationException("the CUDA driver is not loaded");
+        if (!NativeLibrary.TryGetExport(Handle.Value, "cuInit", out var cuInit)) return -1;
+        return ((delegate* unmanaged<uint, int>)cuInit)(0);
+    }
+
+    /// <summary>A cuInit result in words, for the one-line reason.</summary>
+    public static string DescribeInitError(int result) => result switch
+    {
+        -1 => "the driver library has no cuInit (not an NVIDIA driver)",
+        100 => "no CUDA GPU found (cuInit: CUDA_ERROR_NO_DEVICE)",
+        35 => "the NVIDIA driver is too old (cuInit: CUDA_ERROR_INSUFFICIENT_DRIVER)",
+        999 => "the CUDA driver failed to start (cuInit: CUDA_ERROR_UNKNOWN; is /dev/nvidia* accessible?)",
+        _ => $"the CUDA driver failed to start (cuInit returned CUresult {result})",
+    };
+
     /// <summary>Called only after .NET's own probing failed: gives ILGPU's "cuda" import the driver found above.</summary>
     private static nint ResolveForIlgpu(Assembly assembly, string name) =>
         assembly == typeof(Context).Assembly && name.Contains("cuda", StringComparison.OrdinalIgnoreCase) ? Handle.Value : 0;
