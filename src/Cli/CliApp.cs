@@ -44,6 +44,12 @@ public static class CliApp
         {
             return command.Execute(new CommandContext(stdout, stderr));
         }
+        catch (Exception e) when (e is Backends.BackendUnavailableException or Backends.UnknownDeviceException)
+        {
+            // The device asked for cannot run here, or does not exist: a usage error, like a bad option value.
+            stderr.WriteLine($"gpuengine: error: {e.Message}");
+            return ExitUsage;
+        }
         catch (Exception e) when (e is GpuEngineException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"gpuengine: error: {e.Message}");

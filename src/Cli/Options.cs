@@ -5,13 +5,20 @@ using GpuEngine.Profiling.Reports;
 
 namespace GpuEngine.Cli;
 
-/// <summary>Which backend runs the kernels; auto = cuda, else opencl, else cpu.</summary>
-public enum DeviceKind
+/// <summary>The --device option shared by the verbs: which backend runs the kernels (auto = cuda, else opencl, else cpu).</summary>
+public static class DeviceOption
 {
-    Auto,
-    Cpu,
-    OpenCl,
-    Cuda,
+    /// <summary>The help text; a test keeps its list equal to <see cref="Backends.BackendFactory.DeviceNames"/>.</summary>
+    public const string Help = "auto, cpu, ilgpu-cpu, opencl or cuda (auto: cuda, else opencl, else cpu; ilgpu-cpu is ILGPU's slow reference).";
+
+    /// <summary>The name as the backend factory takes it; an unknown one is a one-line error listing the valid names.</summary>
+    public static string Validate(string device)
+    {
+        string name = device.Trim().ToLowerInvariant();
+        if (!Backends.BackendFactory.DeviceNames.Contains(name))
+            throw new Backends.UnknownDeviceException($"--device '{device}' is not one of {Backends.BackendFactory.DeviceNamesText}");
+        return name;
+    }
 }
 
 /// <summary>--format, --output and --force: the same on every verb that writes a report.</summary>
@@ -69,14 +76,14 @@ public abstract class ModelOptions : OutputOptions
     [Option("precision", Default = Planning.Precision.Fp32, HelpText = "fp32 or int8.")]
     public Planning.Precision Precision { get; set; }
 
-    [Option("device", Default = DeviceKind.Auto, HelpText = "auto, cpu, opencl or cuda.")]
-    public DeviceKind Device { get; set; }
+    [Option("device", Default = "auto", HelpText = DeviceOption.Help)]
+    public string Device { get; set; } = "auto";
 
     [Option("weights", HelpText = "Weights for the model (.safetensors; official RepVGG, timm and torchvision names map). Default: random from --seed.")]
     public string? Weights { get; set; }
 
     /// <summary>The device name as the backend factory takes it.</summary>
-    public string DeviceName => Device.ToString().ToLowerInvariant();
+    public string DeviceName => DeviceOption.Validate(Device);
 
     private Tensor? _npyInput;
 

@@ -12,8 +12,8 @@ namespace GpuEngine.Cli.Verbs;
 [Verb("check", HelpText = "Check every kernel on a device against the cpu backend (random data); exit 1 if any differs.")]
 public sealed class CheckVerb : OutputOptions, ICommand
 {
-    [Option("device", Default = DeviceKind.Auto, HelpText = "auto, cpu, opencl or cuda.")]
-    public DeviceKind Device { get; set; }
+    [Option("device", Default = "auto", HelpText = DeviceOption.Help)]
+    public string Device { get; set; } = "auto";
 
     [Option("seed", Default = 0, HelpText = "Seed for random weights and inputs.")]
     public int Seed { get; set; }
@@ -34,7 +34,7 @@ public sealed class CheckVerb : OutputOptions, ICommand
     public int Execute(CommandContext context)
     {
         var format = ReportFormat();
-        string device = Device.ToString().ToLowerInvariant();
+        string device = DeviceOption.Validate(Device);
         var results = DeviceCheck.Run(device, Seed, models: !KernelsOnly,
             r => context.Error.WriteLine($"{(r.Passed ? "ok  " : "FAIL")} {r.Case}: {r.MaxRelativeError:E2}"));
         using var probe = Backends.BackendFactory.Choose(device);

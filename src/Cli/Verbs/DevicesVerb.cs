@@ -4,7 +4,7 @@ using GpuEngine.Backends;
 namespace GpuEngine.Cli.Verbs;
 
 /// <summary><c>gpuengine devices</c>: each backend, whether it can start here and why not, its device, and what auto picks.</summary>
-[Verb("devices", HelpText = "List the compute backends (cuda, opencl, cpu), whether each is available here, and which one --device auto picks.")]
+[Verb("devices", HelpText = "List the compute backends (cpu, ilgpu-cpu, opencl, cuda), whether each is available here, and which one --device auto picks.")]
 public sealed class DevicesVerb : ICommand
 {
     public int Execute(CommandContext context)

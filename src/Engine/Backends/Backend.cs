@@ -4,7 +4,8 @@ using GpuEngine.Kernels;
 namespace GpuEngine.Backends;
 
 /// <summary>
-/// A compute device the engine runs kernels on: cpu (the C# kernels themselves), opencl, cuda.
+/// A compute device the engine runs kernels on: cpu (the C# kernels themselves), ilgpu-cpu and cuda (ILGPU
+/// accelerators), opencl.
 /// Public members check their arguments, then call the protected <c>…Core</c> members each backend implements.
 /// A backend owns the buffers it allocates; disposing the backend releases the device context.
 /// </summary>
@@ -12,7 +13,7 @@ public abstract class Backend : IDisposable
 {
     private bool _disposed;
 
-    /// <summary>Short name as typed after --device: cpu, opencl, cuda.</summary>
+    /// <summary>Short name as typed after --device: cpu, ilgpu-cpu, opencl, cuda.</summary>
     public abstract string Name { get; }
 
     /// <summary>The device in words (vendor, model, compute units, driver), for reports.</summary>
@@ -42,7 +43,8 @@ public abstract class Backend : IDisposable
 
     /// <summary>
     /// Queues a kernel over <paramref name="grid"/>. <paramref name="arguments"/> follow the kernel's
-    /// parameter list, specialized scalars included (the backend turns those into compile-time defines).
+    /// parameter list, specialized scalars included (OpenCL turns those into compile-time defines, ILGPU into
+    /// SpecializedValue arguments).
     /// </summary>
     public void Launch(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
     {

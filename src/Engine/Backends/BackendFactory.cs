@@ -1,5 +1,6 @@
 using GpuEngine.Backends.Cpu;
 using GpuEngine.Backends.Cuda;
+using GpuEngine.Backends.IlgpuCpu;
 using GpuEngine.Backends.OpenCl;
 
 namespace GpuEngine.Backends;
@@ -14,22 +15,34 @@ public sealed record BackendChoice(Backend Backend, string Explanation) : IDispo
 public sealed record BackendAvailability(string Name, bool Available, string Reason, string? DeviceDescription);
 
 /// <summary>
-/// Creates the backend named by <c>--device auto|cpu|opencl|cuda</c>. <c>auto</c> takes cuda if it starts, else
-/// opencl, else cpu, and says why in <see cref="BackendChoice.Explanation"/>. An explicit choice that cannot
-/// start throws a <see cref="GpuEngineException"/> with the reason (missing library, no device).
+/// Creates the backend named by <c>--device auto|cpu|ilgpu-cpu|opencl|cuda</c>. <c>auto</c> takes cuda if it starts,
+/// else opencl, else cpu, and says why in <see cref="BackendChoice.Explanation"/>; it never takes ilgpu-cpu (ILGPU's
+/// reference semantics, hundreds of times slower than cpu). An explicit choice that cannot start throws a
+/// <see cref="BackendUnavailableException"/> with the reason (missing library, no device); an unknown name an
+/// <see cref="UnknownDeviceException"/> listing the valid ones.
 /// </summary>
 public static class BackendFactory
 {
     /// <summary>The accepted --device values.</summary>
-    public static IReadOnlyList<string> DeviceNames { get; } = ["auto", "cpu", "opencl", "cuda"];
+    public static IReadOnlyList<string> DeviceNames { get; } = ["auto", "cpu", "ilgpu-cpu", "opencl", "cuda"];
 
-    /// <summary>The backends in auto's order of preference, each with a constructor.</summary>
+    /// <summary>"auto, cpu, ilgpu-cpu, opencl or cuda", for help texts and messages.</summary>
+    public static string DeviceNamesText => string.Join(", ", DeviceNames.Take(DeviceNames.Count - 1)) + " or " + DeviceNames[^1];
+
+    /// <summary>Backends auto never picks: reference implementations, not devices to run on.</summary>
+    internal static IReadOnlySet<string> NotForAuto { get; } = new HashSet<string> { "ilgpu-cpu" };
+
+    /// <summary>Every backend, in auto's order of preference (those in <see cref="NotForAuto"/> last), each with a constructor.</summary>
     internal static IReadOnlyList<(string Name, Func<Backend> Create)> Preference { get; } =
     [
         ("cuda", () => new CudaBackend()),
         ("opencl", () => new OpenClBackend()),
         ("cpu", () => new CpuBackend()),
+        ("ilgpu-cpu", () => new IlgpuCpuBackend()),
     ];
+
+    /// <summary>The order <c>gpuengine devices</c> lists them in: the host ones first.</summary>
+    private static readonly string[] ListingOrder = ["cpu", "ilgpu-cpu", "opencl", "cuda"];
 
     /// <summary>The backend for <paramref name="device"/>; see <see cref="Choose(string)"/> for the explanation too.</summary>
     public static Backend Create(string device) => Choose(device).Backend;
@@ -45,13 +58,14 @@ public static class BackendFactory
         {
             var candidate = candidates.FirstOrDefault(c => c.Name == wanted);
             if (candidate.Create is null)
-                throw new GpuEngineException($"unknown device '{device}': expected one of {string.Join(", ", DeviceNames)}");
+                throw new UnknownDeviceException($"unknown device '{device}': expected one of {string.Join(", ", DeviceNames)}");
             var backend = candidate.Create(); // BackendUnavailableException is a GpuEngineException with the reason
             return new BackendChoice(backend, $"{wanted}: requested ({backend.DeviceDescription})");
         }
         var skipped = new List<string>();
         foreach (var (name, create) in candidates)
         {
+            if (NotForAuto.Contains(name)) continue;
             try
             {
                 var backend = create();
@@ -67,8 +81,9 @@ public static class BackendFactory
         throw new GpuEngineException($"auto: no backend could start — {string.Join("; ", skipped)}");
     }
 
-    /// <summary>Tries every backend (creating and disposing each) and reports which can start, and why not.</summary>
-    public static IReadOnlyList<BackendAvailability> Probe() => Probe(Preference);
+    /// <summary>Tries every backend (creating and disposing each) and reports which can start, and why not: cpu, ilgpu-cpu, opencl, cuda.</summary>
+    public static IReadOnlyList<BackendAvailability> Probe() =>
+        Probe([.. ListingOrder.Select(name => Preference.Single(p => p.Name == name))]);
 
     internal static IReadOnlyList<BackendAvailability> Probe(IReadOnlyList<(string Name, Func<Backend> Create)> candidates)
     {

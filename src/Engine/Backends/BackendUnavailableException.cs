@@ -20,3 +20,6 @@ public sealed class BackendUnavailableException : GpuEngineException
     /// <summary>Why it is unavailable, without the backend's name.</summary>
     public string Reason { get; }
 }
+
+/// <summary>A --device name that is none of <see cref="BackendFactory.DeviceNames"/>; the message lists them.</summary>
+public sealed class UnknownDeviceException(string message) : GpuEngineException(message);

@@ -42,6 +42,9 @@ public sealed partial class InferenceSession : IDisposable
             var empty = new BufferSlice(_buffers[0], 0, 0);
             var context = new LaunchContext(ExecutionGraph, Activation, Weight, empty);
             Launches = int8 ? PrepareInt8(context) : [.. ExecutionGraph.Nodes.SelectMany(n => OpLaunchers.Plan(n, context))];
+            // Say so before running, in one line, where the device lacks a kernel's form (ilgpu-cpu and cuda need ILGPU's).
+            if (Launches.FirstOrDefault(l => !Backend.Supports(l.Kernel)) is { } missing)
+                throw new GpuEngineException($"the {Backend.Name} backend cannot run kernel '{missing.Kernel.Name}' (node '{missing.Node.Name}'): it has no form for this device");
         }
         catch
         {

@@ -14,10 +14,37 @@ public class BackendFactoryTests
     public void AutoFallsBackToCpuAndSaysWhy()
     {
         using var choice = BackendFactory.Choose("auto",
-            [Missing("cuda", "CUDA", "libcuda.so.1 not found (install the NVIDIA driver)"), Missing("opencl", "OpenCL", "no OpenCL platform found"), ("cpu", () => new CpuBackend())]);
+            [Missing("cuda", "CUDA", "no CUDA driver (libcuda.so.1 not found); install the NVIDIA driver"), Missing("opencl", "OpenCL", "no OpenCL platform found"),
+             ("cpu", () => new CpuBackend()), ("ilgpu-cpu", () => throw new InvalidOperationException("auto must not try ilgpu-cpu"))]);
         Assert.IsType<CpuBackend>(choice.Backend);
-        Assert.StartsWith("auto: chose cpu (CPU", choice.Explanation);
-        Assert.Contains("cuda unavailable: libcuda.so.1 not found (install the NVIDIA driver); opencl unavailable: no OpenCL platform found", choice.Explanation);
+        Assert.Equal($"auto: chose cpu ({choice.Backend.DeviceDescription}) — cuda unavailable: no CUDA driver (libcuda.so.1 not found); " +
+            "install the NVIDIA driver; opencl unavailable: no OpenCL platform found", choice.Explanation);
+        Assert.DoesNotContain('\n', choice.Explanation);
+    }
+
+    [Fact]
+    public void AutoNeverTakesIlgpuCpuEvenWhenNothingElseStarts()
+    {
+        var e = Assert.Throws<GpuEngineException>(() => BackendFactory.Choose("auto",
+            [Missing("cpu", "CPU", "imagined away"), ("ilgpu-cpu", () => new GpuEngine.Backends.IlgpuCpu.IlgpuCpuBackend())]));
+        Assert.Equal("auto: no backend could start — cpu unavailable: imagined away", e.Message);
+    }
+
+    [Theory]
+    [InlineData("cpu", "cpu")]
+    [InlineData("ilgpu-cpu", "ilgpu-cpu")]
+    [InlineData(" ILGPU-CPU ", "ilgpu-cpu")]
+    public void ExplicitHostBackendsAreCreated(string device, string name)
+    {
+        using var backend = BackendFactory.Create(device);
+        Assert.Equal(name, backend.Name);
+    }
+
+    [Fact]
+    public void EveryDeviceNameHasABackend()
+    {
+        Assert.Equal(["auto", "cpu", "ilgpu-cpu", "opencl", "cuda"], BackendFactory.DeviceNames);
+        Assert.Equal(BackendFactory.DeviceNames.Skip(1).Order(), BackendFactory.Preference.Select(p => p.Name).Order());
     }
 
     [Fact]
@@ -32,10 +59,11 @@ public class BackendFactoryTests
     {
         using var choice = BackendFactory.Choose("auto");
         Assert.StartsWith("auto: chose ", choice.Explanation);
+        Assert.NotEqual("ilgpu-cpu", choice.Backend.Name);
         if (!CudaFactAttribute.DriverPresent)
         {
             Assert.NotEqual("cuda", choice.Backend.Name);
-            Assert.Contains("cuda unavailable: libcuda.so.1 not found", choice.Explanation);
+            Assert.Contains("cuda unavailable: no CUDA driver (libcuda.so.1 not found); install the NVIDIA driver", choice.Explanation);
         }
     }
 
@@ -47,26 +75,38 @@ public class BackendFactoryTests
     }
 
     [Fact]
-    public void ExplicitCpuIsCreated()
+    public void UnknownDeviceNamesTheChoices()
     {
-        using var backend = BackendFactory.Create("cpu");
-        Assert.Equal("cpu", backend.Name);
+        var e = Assert.Throws<UnknownDeviceException>(() => BackendFactory.Create("tpu"));
+        Assert.Equal("unknown device 'tpu': expected one of auto, cpu, ilgpu-cpu, opencl, cuda", e.Message);
     }
 
     [Fact]
-    public void UnknownDeviceNamesTheChoices()
+    public void UnknownDeviceOnTheCommandLineIsOneLineAndExit2()
     {
-        var e = Assert.Throws<GpuEngineException>(() => BackendFactory.Create("tpu"));
-        Assert.Contains("'tpu'", e.Message);
-        Assert.Contains("auto, cpu, opencl, cuda", e.Message);
+        var (exit, _, error) = Gpuengine.Run("profile", "--model", "repvgg-n1", "--device", "tpu");
+        Assert.Equal(2, exit);
+        Assert.Equal("gpuengine: error: --device 'tpu' is not one of auto, cpu, ilgpu-cpu, opencl or cuda", error.Trim());
+    }
+
+    [Fact]
+    public void DeviceHelpListsEveryDeviceName()
+    {
+        Assert.Equal(BackendFactory.DeviceNamesText, DeviceOption.Help[..BackendFactory.DeviceNamesText.Length]);
+        foreach (var verb in new[] { "profile", "check", "run" })
+        {
+            var (_, _, help) = Gpuengine.Run(verb, "--help");
+            if (help.Contains("--device")) Assert.Contains("auto, cpu, ilgpu-cpu, opencl or cuda", help);
+        }
     }
 
     [Fact]
     public void ProbeListsEveryBackendWithAReason()
     {
         var probe = BackendFactory.Probe();
-        Assert.Equal(["cuda", "opencl", "cpu"], probe.Select(p => p.Name));
+        Assert.Equal(["cpu", "ilgpu-cpu", "opencl", "cuda"], probe.Select(p => p.Name));
         Assert.True(probe.Single(p => p.Name == "cpu").Available);
+        Assert.True(probe.Single(p => p.Name == "ilgpu-cpu").Available);
         Assert.All(probe.Where(p => !p.Available), p => Assert.False(string.IsNullOrWhiteSpace(p.Reason)));
         Assert.All(probe.Where(p => p.Available), p => Assert.False(string.IsNullOrWhiteSpace(p.DeviceDescription)));
     }
@@ -78,7 +118,12 @@ public class BackendFactoryTests
         int exit = CliApp.Run(["devices"], output, output);
         Assert.Equal(0, exit);
         string text = output.ToString();
-        foreach (var name in new[] { "cuda", "opencl", "cpu" }) Assert.Contains(name, text);
-        Assert.Contains("auto: chose ", text);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length);
+        string[] names = ["cpu", "ilgpu-cpu", "opencl", "cuda"];
+        for (int i = 0; i < names.Length; i++) Assert.Matches($"^{names[i]} +(available|unavailable) ", lines[i]);
+        Assert.Matches("^ilgpu-cpu +available +ILGPU CPUAccelerator", lines[1]);
+        if (!CudaFactAttribute.DriverPresent) Assert.Matches("^cuda +unavailable +no CUDA driver", lines[3]);
+        Assert.StartsWith("auto: chose ", lines[4]);
     }
 }

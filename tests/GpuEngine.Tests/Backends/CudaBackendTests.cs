@@ -1,11 +1,13 @@
-using System.Runtime.InteropServices;
 using GpuEngine.Backends;
+using GpuEngine.Backends.Cpu;
 using GpuEngine.Backends.Cuda;
-using GpuEngine.Kernels;
 
 namespace GpuEngine.Tests.Backends;
 
-/// <summary>The CUDA backend on a GPU machine (skipped elsewhere), checked against plain C# loops; and its no-driver message.</summary>
+/// <summary>
+/// The cuda backend (ILGPU's CudaAccelerator) on a GPU machine — the shared ILGPU checks, skipped with the reason
+/// elsewhere ("no CUDA driver") — and, where there is no driver, its one-line message through the factory and the CLI.
+/// </summary>
 public sealed class CudaBackendTests : IDisposable
 {
     private readonly Lazy<CudaBackend> _backend = new(() => new CudaBackend());
@@ -15,128 +17,59 @@ public sealed class CudaBackendTests : IDisposable
     public void WithoutTheDriverCreatingCudaGivesAPlainMessage()
     {
         var e = Assert.Throws<BackendUnavailableException>(() => new CudaBackend());
-        Assert.Equal("CUDA is not available: libcuda.so.1 not found (install the NVIDIA driver)", e.Message);
-        var viaFactory = Assert.ThrowsAny<GpuEngineException>(() => BackendFactory.Create("cuda"));
+        Assert.Equal("CUDA is not available: no CUDA driver (libcuda.so.1 not found); install the NVIDIA driver", e.Message);
+        var viaFactory = Assert.Throws<BackendUnavailableException>(() => BackendFactory.Create("cuda"));
         Assert.Equal(e.Message, viaFactory.Message);
+    }
+
+    [NoCudaDriverFact]
+    public void WithoutTheDriverTheCliSaysSoInOneLineAndExits2()
+    {
+        var (exit, _, error) = Gpuengine.Run("profile", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cuda", "--warmup", "0", "--runs", "1");
+        Assert.Equal(2, exit);
+        Assert.Equal("gpuengine: error: CUDA is not available: no CUDA driver (libcuda.so.1 not found); install the NVIDIA driver", error.Trim());
     }
 
     [CudaFact]
     public void DescribesTheDevice()
     {
-        Assert.Contains("compute capability", Backend.DeviceDescription);
-        Assert.Contains("NVRTC", Backend.DeviceDescription);
+        Assert.Equal("cuda", Backend.Name);
+        Assert.Matches(@", sm_\d+, \d+ SMs, [\d.]+ GiB, CUDA driver \d+\.\d+", Backend.DeviceDescription);
     }
 
     [CudaFact]
-    public void UploadAndDownloadRoundTripAtOffsets()
+    public void UploadAndDownloadRoundTripAtOffsets() => IlgpuBackendChecks.UploadAndDownloadRoundTripAtOffsets(Backend);
+
+    [CudaTheory]
+    [InlineData(1, 1)]
+    [InlineData(64, 2)]
+    [InlineData(100_000, 3)]
+    public void SaxpyGroupSumMatchesFloat64(int n, int seed) => IlgpuBackendChecks.SaxpyGroupSumMatchesFloat64(Backend, n, seed);
+
+    [CudaFact]
+    public void SpecializedFactorAndParameterStruct() => IlgpuBackendChecks.SpecializedFactorAndParameterStruct(Backend);
+
+    [CudaFact]
+    public void EmptyViewsLaunch() => IlgpuBackendChecks.EmptyViewsLaunch(Backend);
+
+    [CudaFact]
+    public void CountingLaunchGivesTheHandComputedBytes() => IlgpuBackendChecks.CountingLaunchGivesTheHandComputedBytes(Backend);
+
+    [CudaFact]
+    public void EventsGiveANonNegativeTime() => IlgpuBackendChecks.EventsGiveANonNegativeTime(Backend, 1 << 22);
+
+    [CudaFact]
+    public void CompileErrorNamesTheKernel() => IlgpuBackendChecks.CompileErrorNamesTheKernel(Backend);
+
+    [CudaFact]
+    public void KernelWithoutIlgpuFormIsRefusedByName() => IlgpuBackendChecks.KernelWithoutIlgpuFormIsRefusedByName(Backend);
+
+    [CudaFact]
+    public void BadViewsAreArgumentErrors()
     {
-        using var buffer = Backend.Allocate(64);
-        Backend.Upload(buffer, 0, new byte[64]);
-        byte[] data = [.. Enumerable.Range(1, 20).Select(i => (byte)i)];
-        Backend.Upload(buffer, 13, data);
-        var back = new byte[24];
-        Backend.Download(buffer, 11, back);
-        Assert.Equal(data, back[2..22]);
-        Assert.Equal(0, back[0] | back[1] | back[22] | back[23]);
+        using var cpu = new CpuBackend();
+        IlgpuBackendChecks.BadViewsAreArgumentErrors(Backend, cpu);
     }
-
-    [CudaFact]
-    public void ScaledAddMatchesTheHostLoopWithViewOffsets()
-    {
-        const int n = 1000, offset = 7;
-        var random = new Random(1);
-        float[] a = RandomFloats(random, n + offset), b = RandomFloats(random, n);
-        using var ab = Backend.Allocate((n + offset) * 4L);
-        using var bb = Backend.Allocate(n * 4L);
-        using var cb = Backend.Allocate((n + 3) * 4L);
-        Backend.Upload(ab, 0, MemoryMarshal.AsBytes(a.AsSpan()));
-        Backend.Upload(bb, 0, MemoryMarshal.AsBytes(b.AsSpan()));
-        Backend.Launch(TestKernels.ScaledAdd, LaunchGrid.Linear(n, 64),
-            [KernelArgument.View(ab, offset * 4, n), KernelArgument.View(bb, 0, n), KernelArgument.View(cb, 12, n), KernelArgument.Float(0.5f)]);
-        var c = new float[n];
-        Backend.Download(cb, 12, MemoryMarshal.AsBytes(c.AsSpan()));
-        for (int i = 0; i < n; i++) Assert.Equal(a[offset + i] + 0.5f * b[i], c[i], 5);
-    }
-
-    [CudaFact]
-    public void SharedMemoryAndBarriersGiveGroupSums()
-    {
-        const int groups = 9, n = groups * 64 - 5;
-        var x = RandomFloats(new Random(2), n);
-        using var xb = Backend.Allocate(n * 4L);
-        using var sb = Backend.Allocate(groups * 4L);
-        Backend.Upload(xb, 0, MemoryMarshal.AsBytes(x.AsSpan()));
-        Backend.Launch(TestKernels.GroupSum, new LaunchGrid(new Dim3(64), new Dim3(groups)), [KernelArgument.View(xb, 0, n), KernelArgument.View(sb, 0, groups)]);
-        var sums = new float[groups];
-        Backend.Download(sb, 0, MemoryMarshal.AsBytes(sums.AsSpan()));
-        for (int g = 0; g < groups; g++) Assert.Equal(x.Skip(g * 64).Take(64).Sum(), sums[g], 3);
-    }
-
-    [CudaFact]
-    public void SpecializedScalarIsCompiledAsACachedVariant()
-    {
-        const int n = 300;
-        var x = new sbyte[n];
-        new Random(3).NextBytes(MemoryMarshal.AsBytes(x.AsSpan()));
-        using var xb = Backend.Allocate(n + 1);
-        using var yb = Backend.Allocate(n * 4L);
-        Backend.Upload(xb, 1, MemoryMarshal.AsBytes(x.AsSpan()));
-        int before = Backend.ModuleLoadCount;
-        foreach (int factor in new[] { 3, -5, 3 })
-        {
-            Backend.Launch(TestKernels.Affine, LaunchGrid.Linear(n, 32),
-                [KernelArgument.View(xb, 1, n), KernelArgument.View(yb, 0, n), KernelArgument.Int(factor), KernelArgument.Int(11)]);
-            var y = new int[n];
-            Backend.Download(yb, 0, MemoryMarshal.AsBytes(y.AsSpan()));
-            for (int i = 0; i < n; i++) Assert.Equal(x[i] * factor + 11, y[i]);
-        }
-        Assert.Equal(2, Backend.ModuleLoadCount - before);
-    }
-
-    [CudaFact]
-    public void CountingBuildIsACachedVariantThatCountsEveryAccess()
-    {
-        const int n = 1000;
-        using var x = Backend.Allocate(n * 4L);
-        using var y = Backend.Allocate(n * 4L);
-        var relu = GeneratedKernels.ActivationKernels_Relu;
-        KernelArgument[] args = [KernelArgument.View(x, 0, n), KernelArgument.View(y, 0, n), KernelArgument.Int(n)];
-        int before = Backend.ModuleLoadCount;
-        Backend.Launch(relu, LaunchGrid.Linear(n), args);
-        // One 4-byte read and one 4-byte write per element, however often it runs.
-        Assert.Equal(8L * n, Backend.LaunchCounting(relu, LaunchGrid.Linear(n), args));
-        Assert.Equal(8L * n, Backend.LaunchCounting(relu, LaunchGrid.Linear(n), args));
-        Assert.Equal(2, Backend.ModuleLoadCount - before);
-        Assert.Equal(0, Backend.LaunchCounting(relu, LaunchGrid.Linear(0), [KernelArgument.View(x, 0, 0), KernelArgument.View(y, 0, 0), KernelArgument.Int(0)]));
-    }
-
-    [CudaFact]
-    public void CountingTotalGoesPast32Bits() =>
-        Assert.Equal(TestKernels.LargeTalliesTotal(256), Backend.LaunchCounting(TestKernels.LargeTallies, LaunchGrid.Linear(256, 64), []));
-
-    [CudaFact]
-    public void EventsTimeAKernelWithAPositiveDuration()
-    {
-        const int n = 1 << 22;
-        using var buffer = Backend.Allocate(n * 4L);
-        KernelArgument[] args = [KernelArgument.View(buffer, 0, n), KernelArgument.View(buffer, 0, n), KernelArgument.View(buffer, 0, n), KernelArgument.Float(1f)];
-        Backend.Launch(TestKernels.ScaledAdd, LaunchGrid.Linear(n, 256), args);
-        using var start = Backend.RecordEvent();
-        Backend.Launch(TestKernels.ScaledAdd, LaunchGrid.Linear(n, 256), args);
-        using var end = Backend.RecordEvent();
-        Assert.InRange(Backend.ElapsedMilliseconds(start, end), 1e-6, 10_000);
-    }
-
-    [CudaFact]
-    public void CompileErrorNamesTheKernelAndCarriesTheLog()
-    {
-        using var buffer = Backend.Allocate(16);
-        var e = Assert.Throws<CudaException>(() => Backend.Launch(TestKernels.Broken, LaunchGrid.Linear(1, 1), [KernelArgument.View(buffer, 0, 4)]));
-        Assert.Contains("'BrokenKernel'", e.Message);
-        Assert.Contains("undeclared_thing", e.Message);
-    }
-
-    private static float[] RandomFloats(Random random, int n) => [.. Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1))];
 
     public void Dispose()
     {

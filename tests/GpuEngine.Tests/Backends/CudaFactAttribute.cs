@@ -6,10 +6,9 @@ namespace GpuEngine.Tests.Backends;
 /// <summary>A [Fact] that needs a working CUDA device: skipped with the reason where there is none (CI has no GPU).</summary>
 public sealed class CudaFactAttribute : FactAttribute
 {
-    /// <summary>Why CUDA cannot run here, or null when it can.</summary>
+    /// <summary>Why CUDA cannot run here ("CUDA is not available: no CUDA driver …"), or null when it can.</summary>
     internal static readonly Lazy<string?> Unavailable = new(() =>
     {
-        if (!DriverPresent) return "no CUDA driver (libcuda.so.1) on this machine";
         try
         {
             using var backend = new CudaBackend();
@@ -21,8 +20,8 @@ public sealed class CudaFactAttribute : FactAttribute
         }
     });
 
-    /// <summary>Whether libcuda.so.1 can be loaded at all.</summary>
-    internal static bool DriverPresent => CudaNative.IsDriverPresent();
+    /// <summary>Whether the CUDA driver library loads at all.</summary>
+    internal static bool DriverPresent => CudaDriver.IsPresent();
 
     public CudaFactAttribute()
     {
@@ -30,11 +29,20 @@ public sealed class CudaFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A [Fact] for the no-driver behaviour: skipped where libcuda.so.1 is installed.</summary>
+/// <summary>A [Theory] that needs a working CUDA device, skipped like <see cref="CudaFactAttribute"/>.</summary>
+public sealed class CudaTheoryAttribute : TheoryAttribute
+{
+    public CudaTheoryAttribute()
+    {
+        if (CudaFactAttribute.Unavailable.Value is { } reason) Skip = reason;
+    }
+}
+
+/// <summary>A [Fact] for the no-driver behaviour: skipped where the CUDA driver is installed.</summary>
 public sealed class NoCudaDriverFactAttribute : FactAttribute
 {
     public NoCudaDriverFactAttribute()
     {
-        if (CudaFactAttribute.DriverPresent) Skip = "libcuda.so.1 is installed here; this checks the message on machines without it";
+        if (CudaFactAttribute.DriverPresent) Skip = "the CUDA driver is installed here; this checks the message on machines without it";
     }
 }

@@ -1,12 +1,16 @@
 using GpuEngine.Backends;
 using GpuEngine.Backends.Cpu;
+using GpuEngine.Backends.IlgpuCpu;
+using GpuEngine.Kernels;
 
 namespace GpuEngine.Tests.Kernels;
 
 /// <summary>
 /// The backends kernel tests run on. Each entry opens a backend or says why it cannot (missing driver,
 /// no device); tests take backend names from <see cref="Available"/>. OpenCL runs on PoCL in CI;
-/// CUDA where a GPU is at hand.
+/// CUDA where a GPU is at hand. ilgpu-cpu (ILGPU's own semantics) is listed once it supports every generated
+/// kernel, i.e. once the generator fills in <see cref="KernelDescriptor.IlgpuLoader"/>; it is hundreds of times
+/// slower than cpu, so a test with large shapes takes <see cref="IsSlow"/> ones out (see <see cref="Names(bool)"/>).
 /// </summary>
 public static class TestBackends
 {
@@ -17,22 +21,34 @@ public static class TestBackends
         ("cpu-threads", () => new CpuBackend { ThreadPerWorkItem = true }),
         ("opencl", () => BackendFactory.Create("opencl")),
         ("cuda", () => BackendFactory.Create("cuda")),
+        ("ilgpu-cpu", () => new IlgpuCpuBackend()),
     ];
 
-    private static readonly Lazy<string[]> Opening = new(() => Known.Where(k => Opens(k.Open)).Select(k => k.Name).ToArray());
+    /// <summary>Backends that run every thread of a group as an OS thread: small shapes only.</summary>
+    private static readonly HashSet<string> Slow = ["ilgpu-cpu"];
+
+    private static readonly Lazy<string[]> Opening = new(() => Known.Where(k => Opens(k.Name, k.Open)).Select(k => k.Name).ToArray());
 
     /// <summary>Names of the backends that open on this machine (xUnit MemberData).</summary>
     public static TheoryData<string> Available() => new(Names());
 
-    /// <summary>Names of the backends that open on this machine, for composing larger case lists.</summary>
+    /// <summary>Names of the backends that open on this machine and run every generated kernel, for composing larger case lists.</summary>
     public static IEnumerable<string> Names() => Opening.Value;
 
-    private static bool Opens(Func<Backend> open)
+    /// <summary><see cref="Names()"/>, without the <see cref="IsSlow"/> ones unless <paramref name="small"/>: for tests whose shapes are large.</summary>
+    public static IEnumerable<string> Names(bool small) => small ? Names() : Names().Where(n => !IsSlow(n));
+
+    /// <summary>Whether <paramref name="name"/> is a reference backend that only takes small shapes (ilgpu-cpu).</summary>
+    public static bool IsSlow(string name) => Slow.Contains(name);
+
+    private static bool Opens(string name, Func<Backend> open)
     {
         try
         {
-            open().Dispose();
-            return true;
+            using var backend = open();
+            // Until every generated kernel has an ILGPU form (the generator's IlgpuLoader), ilgpu-cpu would fail
+            // them all: leave it out as if unavailable.
+            return name != "ilgpu-cpu" || GeneratedKernels.All.All(backend.Supports);
         }
         catch (Exception e) when (e is GpuEngineException or DllNotFoundException or NotSupportedException or InvalidOperationException)
         {

@@ -1,173 +1,71 @@
-using System.Text;
-using GpuEngine.Kernels;
+using System.Globalization;
+using GpuEngine.Backends.Ilgpu;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 
 namespace GpuEngine.Backends.Cuda;
 
 /// <summary>
-/// Runs the generated CUDA C on device 0 through the driver API: NVRTC compiles it (cached on disk and in memory,
-/// per specialization defines), the module is loaded into the device's primary context and launched on the
-/// default stream; events time the work between them. Throws <see cref="BackendUnavailableException"/> when
-/// libcuda.so.1, NVRTC or a device is missing. Every driver call runs with the context made current on the
-/// calling thread first, so the backend can be used from any thread (launches are serialized).
-/// Dispose buffers and events before the backend.
+/// The kernels on CUDA device 0 through ILGPU's CudaAccelerator: ILGPU compiles each kernel to PTX once per
+/// backend (and per specialized value), the driver JIT-compiles it for the GPU, launches and copies go through one
+/// stream, and latency comes from CUDA events (ILGPU profiling markers). Every allocation is one device allocation.
+/// Without a driver or a GPU the constructor throws <see cref="BackendUnavailableException"/> with one plain reason.
 /// </summary>
-public sealed unsafe class CudaBackend : Backend
+public sealed class CudaBackend : IlgpuBackend
 {
-    private readonly int _device;
-    private readonly nint _context;
-    private readonly CudaCompiler _compiler;
-    private readonly Dictionary<(string Source, string Defines, string Entry), CudaKernel> _kernels = [];
-    private readonly Lock _gate = new();
-
     /// <summary>Opens device 0; throws <see cref="BackendUnavailableException"/> with a plain reason when it cannot.</summary>
-    public CudaBackend()
-    {
-        (_device, var nvrtc) = CudaDevice.Open();
-        int cc = CudaDevice.ComputeCapability(_device);
-        nint context;
-        CudaException.Check(CudaNative.cuDevicePrimaryCtxRetain(&context, _device), "cuDevicePrimaryCtxRetain");
-        _context = context;
-        try
-        {
-            MakeCurrent();
-            _compiler = new CudaCompiler(nvrtc, cc);
-            DeviceDescription = $"{CudaDevice.Describe(_device)}, {_compiler.Description}";
-        }
-        catch
-        {
-            CudaNative.cuDevicePrimaryCtxRelease_v2(_device);
-            throw;
-        }
-    }
+    public CudaBackend() : this(Open()) { }
+
+    private CudaBackend((Context Context, CudaAccelerator Accelerator) opened) : base(opened.Context, opened.Accelerator) =>
+        DeviceDescription = Describe(opened.Accelerator.Device);
 
     public override string Name => "cuda";
 
-    /// <summary>Device name, compute capability, SM count, memory, driver and NVRTC versions.</summary>
+    /// <summary>Device name, compute capability (sm_XX), SM count, memory, driver version and the PTX ISA ILGPU emits.</summary>
     public override string DeviceDescription { get; }
 
-    /// <summary>Modules compiled or loaded so far (cache misses in memory), for tests of the specialization cache.</summary>
-    internal int ModuleLoadCount { get; private set; }
-
-    /// <summary>False: the CUDA C text is gone; this backend is being replaced by ILGPU's CudaAccelerator.</summary>
-    public override bool Supports(KernelDescriptor kernel) => false;
-
-    protected override DeviceBuffer AllocateCore(long bytes)
+    private static (Context, CudaAccelerator) Open()
     {
-        MakeCurrent();
-        ulong pointer;
-        CudaException.Check(CudaNative.cuMemAlloc_v2(&pointer, (nuint)bytes), "cuMemAlloc", $"for {bytes} bytes");
-        return new CudaBuffer(this, pointer, bytes);
-    }
-
-    protected override void UploadCore(DeviceBuffer destination, long byteOffset, ReadOnlySpan<byte> source)
-    {
-        if (source.IsEmpty) return;
-        var buffer = Own(destination, "upload destination");
-        MakeCurrent();
-        fixed (byte* p = source)
-            CudaException.Check(CudaNative.cuMemcpyHtoD_v2(buffer.Pointer + (ulong)byteOffset, p, (nuint)source.Length), "cuMemcpyHtoD",
-                $"of {source.Length} bytes at offset {byteOffset}");
-    }
-
-    protected override void DownloadCore(DeviceBuffer source, long byteOffset, Span<byte> destination)
-    {
-        if (destination.IsEmpty) return;
-        var buffer = Own(source, "download source");
-        MakeCurrent();
-        // Synchronous on the legacy default stream: waits for the kernels queued before it.
-        fixed (byte* p = destination)
-            CudaException.Check(CudaNative.cuMemcpyDtoH_v2(p, buffer.Pointer + (ulong)byteOffset, (nuint)destination.Length), "cuMemcpyDtoH",
-                $"of {destination.Length} bytes at offset {byteOffset}");
-    }
-
-    protected override void LaunchCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
-    {
-        if (grid.IsEmpty) return;
-        Enqueue(kernel, grid, arguments, KernelSpecialization.Defines(kernel, arguments), total: null);
-    }
-
-    /// <summary>The counting build is cached beside the plain one (its own defines).</summary>
-    protected override void LaunchCountingBuildCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments, DeviceBuffer total) =>
-        Enqueue(kernel, grid, arguments, KernelSpecialization.CountingDefines(kernel, arguments), (CudaBuffer)total);
-
-    private void Enqueue(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments, IReadOnlyList<string> defines, CudaBuffer? total)
-    {
-        lock (_gate)
+        if (!CudaDriver.IsPresent())
+            throw new BackendUnavailableException("CUDA", $"no CUDA driver ({CudaDriver.LibraryName} not found); install the NVIDIA driver");
+        int init = CudaDriver.Init();
+        if (init != 0) throw new BackendUnavailableException("CUDA", CudaDriver.DescribeInitError(init));
+        Context? context = null;
+        try
         {
-            MakeCurrent();
-            Kernel(kernel, defines).Launch(this, grid, arguments, total);
+            // ILGPU lists only devices whose architecture and driver it can target; it swallows driver errors itself.
+            context = Context.Create(b => b.Cuda().Profiling());
+            var devices = context.GetCudaDevices();
+            if (devices.Count == 0) throw new BackendUnavailableException("CUDA", WhyNoDevice());
+            return (context, devices[0].CreateCudaAccelerator(context));
+        }
+        catch (Exception e)
+        {
+            context?.Dispose();
+            if (e is BackendUnavailableException) throw;
+            // A driver that loads but cannot start (no device node, a version mismatch): one line, the driver's words.
+            throw new BackendUnavailableException("CUDA", $"the CUDA driver did not start ({e.GetType().Name}: {e.Message.Split('\n', 2)[0].Trim()})");
         }
     }
 
-    private CudaKernel Kernel(KernelDescriptor kernel, IReadOnlyList<string> defines)
+    /// <summary>No GPU at all, or GPUs ILGPU cannot target (an architecture or driver version it does not know).</summary>
+    private static string WhyNoDevice()
     {
-        var key = (kernel.Name, string.Join(' ', defines), kernel.EntryPoint);
-        if (_kernels.TryGetValue(key, out var cached)) return cached;
-        byte[] image = _compiler.Compile(kernel, defines);
-        nint module, function;
-        fixed (byte* p = image) CudaException.Check(CudaNative.cuModuleLoadData(&module, p), "cuModuleLoadData", $"for kernel '{kernel.Name}'");
-        fixed (byte* name = Encoding.UTF8.GetBytes(kernel.EntryPoint + "\0"))
-        {
-            int result = CudaNative.cuModuleGetFunction(&function, module, name);
-            if (result != 0) CudaNative.cuModuleUnload(module);
-            CudaException.Check(result, "cuModuleGetFunction", $"for kernel '{kernel.Name}' entry point '{kernel.EntryPoint}' (is it extern \"C\"?)");
-        }
-        ModuleLoadCount++;
-        return _kernels[key] = new CudaKernel(kernel, module, function);
+        var all = CudaDevice.GetDevices(_ => true);
+        if (all.Length == 0) return "no CUDA GPU found (the driver is installed but lists no device)";
+        var first = (CudaDevice)all[0];
+        return $"ILGPU 1.5.3 cannot target {first.Name} ({Arch(first)}, CUDA driver {first.DriverVersion})";
     }
 
-    protected override DeviceEvent RecordEventCore()
+    private static string Arch(CudaDevice d) => d.Architecture is { } a ? $"sm_{a.Major}{a.Minor}" : "unknown architecture";
+
+    /// <summary>"NVIDIA H200, sm_90, 132 SMs, 139.8 GiB, CUDA driver 12.4, PTX ISA 7.8".</summary>
+    private static string Describe(Device device)
     {
-        MakeCurrent();
-        nint evt;
-        CudaException.Check(CudaNative.cuEventCreate(&evt, 0), "cuEventCreate");
-        CudaException.Check(CudaNative.cuEventRecord(evt, 0), "cuEventRecord");
-        return new CudaEvent(this, evt);
-    }
-
-    protected override double ElapsedMillisecondsCore(DeviceEvent start, DeviceEvent end)
-    {
-        var (s, e) = (OwnEvent(start), OwnEvent(end));
-        MakeCurrent();
-        CudaException.Check(CudaNative.cuEventSynchronize(e.Handle), "cuEventSynchronize");
-        float ms;
-        CudaException.Check(CudaNative.cuEventElapsedTime(&ms, s.Handle, e.Handle), "cuEventElapsedTime");
-        return ms;
-    }
-
-    protected override void SynchronizeCore()
-    {
-        MakeCurrent();
-        CudaException.Check(CudaNative.cuCtxSynchronize(), "cuCtxSynchronize");
-    }
-
-    /// <summary>Makes the primary context current on this thread (driver state is per thread).</summary>
-    internal void MakeCurrent() => CudaException.Check(CudaNative.cuCtxSetCurrent(_context), "cuCtxSetCurrent");
-
-    /// <summary>Makes the context current, ignoring failure: for disposal paths, which must not throw.</summary>
-    internal void TryMakeCurrent() => CudaNative.cuCtxSetCurrent(_context);
-
-    internal void Free(ulong pointer)
-    {
-        TryMakeCurrent();
-        CudaNative.cuMemFree_v2(pointer);
-    }
-
-    internal CudaBuffer Own(DeviceBuffer buffer, string role) =>
-        buffer is CudaBuffer b && b.Owner == this ? b : throw new ArgumentException($"{role}: the buffer was not allocated by this CUDA backend");
-
-    private CudaEvent OwnEvent(DeviceEvent evt) =>
-        evt is CudaEvent e && e.Owner == this ? e : throw new ArgumentException("the event was not recorded by this CUDA backend");
-
-    internal static int SizeOf(KernelElementType type) => ElementSize(type);
-
-    protected override void Dispose(bool disposing)
-    {
-        if (!disposing) return;
-        TryMakeCurrent();
-        CudaNative.cuCtxSynchronize();
-        foreach (var k in _kernels.Values) k.Dispose();
-        _kernels.Clear();
-        CudaNative.cuDevicePrimaryCtxRelease_v2(_device);
+        var d = (CudaDevice)device;
+        string gib = (d.MemorySize / (1024.0 * 1024 * 1024)).ToString("F1", CultureInfo.InvariantCulture);
+        string isa = d.InstructionSet is { } i ? $", PTX ISA {i.Major}.{i.Minor}" : "";
+        return $"{d.Name}, {Arch(d)}, {d.NumMultiprocessors} SMs, {gib} GiB, CUDA driver {d.DriverVersion}{isa} (ILGPU)";
     }
 }
