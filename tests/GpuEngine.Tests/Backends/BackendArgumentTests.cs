@@ -67,6 +67,6 @@ public class BackendArgumentTests
     {
         var defines = KernelSpecialization.Defines(TestKernels.Affine,
             [KernelArgument.View(Buffer, 0, 4), KernelArgument.View(Buffer, 0, 4), KernelArgument.Int(3), KernelArgument.Int(11)]);
-        Assert.Equal(["factor=3"], defines);
+        Assert.Equal(["GPUE_S_factor=3"], defines);
     }
 }
