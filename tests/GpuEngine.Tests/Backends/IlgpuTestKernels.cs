@@ -78,9 +78,9 @@ public static class IlgpuTestKernels
         new(name, KernelParameterKind.Scalar, type, Specialized: specialized);
 
     /// <summary>Descriptor of <see cref="SaxpyGroupSum"/> with its plain and counting loaders.</summary>
-    public static readonly KernelDescriptor SaxpyGroupSumKernel = new("SaxpyGroupSum", nameof(SaxpyGroupSum),
+    public static readonly KernelDescriptor SaxpyGroupSumKernel = Descriptor("SaxpyGroupSum", nameof(SaxpyGroupSum),
         [View("x", KernelElementType.Float32), View("y", KernelElementType.Float32), View("result", KernelElementType.Float32, true),
-         View("sums", KernelElementType.Float32, true), Scalar("a", KernelElementType.Float32)], "")
+         View("sums", KernelElementType.Float32, true), Scalar("a", KernelElementType.Float32)]) with
     {
         Method = typeof(IlgpuTestKernels).GetMethod(nameof(SaxpyGroupSum)),
         IlgpuLoader = accelerator =>
@@ -97,9 +97,9 @@ public static class IlgpuTestKernels
     };
 
     /// <summary>Descriptor of <see cref="Affine"/>: views, then the struct's fields flattened (length, bias), then the specialized factor.</summary>
-    public static readonly KernelDescriptor AffineKernel = new("Affine", nameof(Affine),
+    public static readonly KernelDescriptor AffineKernel = Descriptor("Affine", nameof(Affine),
         [View("x", KernelElementType.Int8), View("y", KernelElementType.Int32, true), Scalar("length", KernelElementType.Int32),
-         Scalar("bias", KernelElementType.Int32), Scalar("factor", KernelElementType.Int32, specialized: true)], "")
+         Scalar("bias", KernelElementType.Int32), Scalar("factor", KernelElementType.Int32, specialized: true)]) with
     {
         Method = typeof(IlgpuTestKernels).GetMethod(nameof(Affine)),
         IlgpuLoader = accelerator =>
@@ -119,7 +119,7 @@ public static class IlgpuTestKernels
     private static void UsesHidden(ArrayView<int> y, Hidden h) => y[Grid.GlobalIndex.X] = h.Value;
 
     /// <summary>A kernel ILGPU refuses to compile (a private parameter type): the backend names it in one line.</summary>
-    public static readonly KernelDescriptor Uncompilable = new("Uncompilable", nameof(UsesHidden), [View("y", KernelElementType.Int32, true)], "")
+    public static readonly KernelDescriptor Uncompilable = Descriptor("Uncompilable", nameof(UsesHidden), [View("y", KernelElementType.Int32, true)]) with
     {
         IlgpuLoader = accelerator =>
         {
@@ -129,5 +129,9 @@ public static class IlgpuTestKernels
     };
 
     /// <summary>A descriptor the generator gave no ILGPU form: the ILGPU backends refuse it by name.</summary>
-    public static readonly KernelDescriptor WithoutIlgpu = new("NoIlgpuForm", "no_ilgpu_form", [View("y", KernelElementType.Float32, true)], "");
+    public static readonly KernelDescriptor WithoutIlgpu = Descriptor("NoIlgpuForm", "no_ilgpu_form", [View("y", KernelElementType.Float32, true)]);
+
+    /// <summary>A descriptor with no device text: these kernels exist for the ILGPU backends only.</summary>
+    private static KernelDescriptor Descriptor(string name, string entryPoint, KernelParameter[] parameters) =>
+        new(name, entryPoint, parameters, OpenClSource: "");
 }
