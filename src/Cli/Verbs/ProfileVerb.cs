@@ -22,11 +22,14 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
     [Option("report", Default = ProfileReportType.Tape, HelpText = "tape (per launch), node (per layer), leaves (modules in definition order) or root (one row).")]
     public ProfileReportType ReportType { get; set; } = ProfileReportType.Tape;
 
-    [Option("include", Separator = ',', HelpText = "Only these columns (comma-separated keys).")]
+    [Option("include", Separator = ',', HelpText = "Add these columns to the table's default (comma-separated keys; all = every column; help lists them).")]
     public IEnumerable<string> Include { get; set; } = [];
 
     [Option("exclude", Separator = ',', HelpText = "Leave out these columns (comma-separated keys).")]
     public IEnumerable<string> Exclude { get; set; } = [];
+
+    [Option("energy-table", HelpText = "Energy costs (pJ) replacing RASP's defaults: a JSON object or 'key = value' lines (docs/conventions.md lists the keys).")]
+    public string? EnergyTableFile { get; set; }
 
     [Option("save", HelpText = "Also write CSV, JSON, Markdown, a Chrome trace (and with a roofline its SVG) into this directory (never overwriting unless --force).")]
     public string? Save { get; set; }
@@ -44,8 +47,14 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
         var format = Format.Trim().ToLowerInvariant();
         bool trace = format == "trace", svg = format == "svg";
         var reportFormat = trace || svg ? Profiling.Reports.ReportFormat.Json : ReportFormat("trace", "svg");
+        if (Include.Any(k => k.Trim() == "help") && !Zoo)
+        {
+            new Report($"profile ({(IsInt8 ? "int8" : "fp32")})", ProfileRow.Columns) { DefaultKeys = ProfileRow.DefaultKeys(IsInt8) }.WriteColumnHelp(context.Out);
+            return 0;
+        }
         if (Zoo) return ExecuteZoo(context);
         var saved = Save is null ? [] : SavePaths(Save);
+        if (!EnergyTables.TryLoad(EnergyTableFile, context, out var energy)) return CliApp.ExitUsage;
 
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph);
@@ -54,8 +63,9 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
         profile = profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
         if (Roofline || svg) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };
         // What the profiled inference computed, so one command shows both the answer and its cost.
-        var result = ProfileReport.Create(profile, ReportType).AddFact("top5", TopClasses.Describe(session.Run(input), 0));
-        var report = result.Select([.. Include], [.. Exclude]);
+        var result = ProfileReport.Create(profile, ReportType, energy).AddFact("top5", TopClasses.Describe(session.Run(input), 0));
+        var report = ColumnChoice.Select(result, Include, Exclude, reportFormat, context.Out);
+        if (report is null) return 0;
 
         WriteOutput(context, w =>
         {
@@ -69,7 +79,11 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
             {
                 if (kind == "trace") ChromeTrace.Write(profile, w);
                 else if (kind == "svg") RooflineSvg.Write(profile, profile.Roofline!, w);
-                else ReportWriter.Write(report, Enum.Parse<ReportFormat>(kind, ignoreCase: true), w);
+                else
+                {
+                    var kindFormat = Enum.Parse<ReportFormat>(kind, ignoreCase: true);
+                    ReportWriter.Write(ColumnChoice.Select(result, Include, Exclude, kindFormat, w)!, kindFormat, w);
+                }
             });
             context.Error.WriteLine($"wrote {path}");
         }
@@ -84,8 +98,9 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
             ? [.. GpuEngine.Zoo.ModelZoo.All]
             : names.Select(n => GpuEngine.Zoo.ModelZoo.Find(n) ?? throw new GpuEngineException($"--zoo: '{n}' is not a zoo model (see 'gpuengine models')")).ToList();
         TensorShape? shape = Input is null ? null : TensorShape.Parse(Input);
-        var report = ZooOverview.Create(models, DeviceName, shape, Batch, new ProfileOptions(Warmup, Runs), Seed, context.Error)
-            .Select([.. Include], [.. Exclude]);
+        var report = ColumnChoice.Select(ZooOverview.Create(models, DeviceName, shape, Batch, new ProfileOptions(Warmup, Runs), Seed, context.Error),
+            Include, Exclude, format, context.Out);
+        if (report is null) return 0;
         WriteOutput(context, w => ReportWriter.Write(report, format, w));
         return 0;
     }

@@ -4,7 +4,7 @@ namespace GpuEngine.Tests.Cli;
 
 public class ProfileVerbTests
 {
-    private static readonly string[] Small = ["profile", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--warmup", "0", "--runs", "1"];
+    private static readonly string[] Small = ["profile", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--warmup", "1", "--runs", "1"];
 
     [Fact]
     public void TraceIsJsonWithOneCompleteEventPerKernel()
@@ -135,7 +135,7 @@ public class ProfileVerbTests
     [Fact]
     public void ZooOverviewHasOneRowPerModel()
     {
-        var (exit, output, error) = Gpuengine.Run("profile", "--zoo", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--warmup", "0", "--runs", "1", "--format", "json");
+        var (exit, output, error) = Gpuengine.Run("profile", "--zoo", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--warmup", "1", "--runs", "1", "--format", "json");
         Assert.True(exit == 0, error);
         using var doc = JsonDocument.Parse(output);
         var model = Assert.Single(doc.RootElement.GetProperty("models").EnumerateArray());
