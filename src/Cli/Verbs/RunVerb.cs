@@ -52,7 +52,7 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
             ? $"time:   median {NumberFormat.Milliseconds(times[times.Count / 2])} over {times.Count} runs (min {NumberFormat.Milliseconds(times[0])}), host clock around each whole inference"
             : "time:   no timed runs (--runs 0)");
         output.WriteLine($"        after {Warmup} untimed warm-up run(s); the first took {NumberFormat.Milliseconds(first)}{compiles}");
-        WriteTop5(output, logits);
+        WriteTop5(output, logits, ClassNames(logits));
         if (Output is not null)
         {
             NpyFile.Write(Output, logits, overwrite: Force);
@@ -61,10 +61,10 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
         return 0;
     }
 
-    private static void WriteTop5(TextWriter output, Tensor logits)
+    private static void WriteTop5(TextWriter output, Tensor logits, IReadOnlyList<string>? labels)
     {
         int batch = logits.Shape.N;
-        for (int n = 0; n < Math.Min(batch, 4); n++) output.WriteLine($"top-5 [{n}]: {TopClasses.Describe(logits, n)}");
+        for (int n = 0; n < Math.Min(batch, 4); n++) output.WriteLine($"top-5 [{n}]: {TopClasses.Describe(logits, n, labels)}");
         if (batch > 4) output.WriteLine($"({batch - 4} more samples; --output FILE.npy writes all logits)");
     }
 }
