@@ -60,6 +60,7 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
             new Report($"profile ({(IsInt8 ? "int8" : "fp32")})", ProfileRow.Columns) { DefaultKeys = ProfileRow.DefaultKeys(IsInt8) }.WriteColumnHelp(context.Out);
             return 0;
         }
+        if (Labels is not null && !File.Exists(Labels)) throw new GpuEngineException($"--labels '{Labels}' does not exist");
         if (Zoo) return ExecuteZoo(context);
         var saved = Save is null ? [] : SavePaths(Save);
         if (!EnergyTables.TryLoad(EnergyTableFile, context, out var energy)) return CliApp.ExitUsage;

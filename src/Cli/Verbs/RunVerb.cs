@@ -24,6 +24,7 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
     {
         if (Runs < 0) throw new GpuEngineException($"--runs must not be negative, got {Runs}");
         if (Warmup < 1) throw new GpuEngineException($"--warmup must be at least 1 (the first run gives the answer and is never timed), got {Warmup}");
+        if (Labels is not null && !File.Exists(Labels)) throw new GpuEngineException($"--labels '{Labels}' does not exist");
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph);
         using var session = new InferenceSession(graph, CreateSessionOptions(planMemory: !NoPlan));

@@ -49,22 +49,27 @@ public static class ReportWriter
         writer.WriteLine(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
+    /// <summary>A Markdown table with the facts above and the notes below; like the table, it leaves out columns without data and says why.</summary>
     public static void WriteMarkdown(Report report, TextWriter writer)
     {
         writer.WriteLine($"## {report.Title}");
         writer.WriteLine();
         foreach (var (key, value) in report.Facts) writer.WriteLine($"- {key}: {Human(value, FactColumn)}");
         if (report.Facts.Count > 0) writer.WriteLine();
-        writer.WriteLine("| " + string.Join(" | ", report.Columns.Select(c => c.Key)) + " |");
-        writer.WriteLine("|" + string.Join("|", report.Columns.Select(c => c.Kind == ColumnKind.Text ? "---" : "---:")) + "|");
+        var shown = Enumerable.Range(0, report.Columns.Count)
+            .Where(i => report.Rows.Any(r => r[i] is not null) || report.Rows.Count == 0).ToList();
+        writer.WriteLine("| " + string.Join(" | ", shown.Select(i => report.Columns[i].Key)) + " |");
+        writer.WriteLine("|" + string.Join("|", shown.Select(i => report.Columns[i].Kind == ColumnKind.Text ? "---" : "---:")) + "|");
         foreach (var row in report.Rows)
-            writer.WriteLine("| " + string.Join(" | ", row.Select((v, i) => Human(v, report.Columns[i]))) + " |");
-        if (report.Totals is not null)
-            writer.WriteLine("| " + string.Join(" | ", report.Totals.Select((v, i) => v is null ? "" : $"**{Human(v, report.Columns[i])}**")) + " |");
-        if (report.Notes.Count > 0)
+            writer.WriteLine("| " + string.Join(" | ", shown.Select(i => Human(row[i], report.Columns[i]))) + " |");
+        if (report.Totals is { } totals)
+            writer.WriteLine("| " + string.Join(" | ", shown.Select(i => totals[i] is null ? "" : $"**{Human(totals[i], report.Columns[i])}**")) + " |");
+        var missing = Enumerable.Range(0, report.Columns.Count).Except(shown)
+            .Select(i => $"{report.Columns[i].Key}: not shown, {report.Missing.GetValueOrDefault(report.Columns[i].Key, "no row has a value")}.").ToList();
+        if (report.Notes.Count + missing.Count > 0)
         {
             writer.WriteLine();
-            foreach (var note in report.Notes) writer.WriteLine($"- {note}");
+            foreach (var note in missing.Concat(report.Notes)) writer.WriteLine($"- {note}");
         }
     }
 
@@ -137,12 +142,16 @@ public static class ReportWriter
 
     /// <summary>
     /// Narrows text columns (not below 12) until the line fits <see cref="LineWidth"/>, each time the one where the fewest
-    /// cells get cut (a type column with one long name before a name column); true when any was narrowed.
+    /// cells get cut (a type column with one long name before a name column); true when any was narrowed. A table that
+    /// cannot fit (a summary with every column) is left whole.
     /// </summary>
     private static bool FitText(int[] widths, bool[] right, int[][] cellLengths)
     {
         const int narrowest = 12;
         bool cut = false;
+        // A table too wide even with its text columns cut stays whole: cutting would lose names and still not fit.
+        int narrowestLine = widths.Select((w, s) => right[s] ? w : Math.Min(w, narrowest)).Sum() + 2 * (widths.Length - 1);
+        if (narrowestLine > LineWidth) return false;
         while (widths.Sum() + 2 * (widths.Length - 1) > LineWidth)
         {
             int best = -1, bestCut = int.MaxValue;
