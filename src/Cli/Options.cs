@@ -61,8 +61,11 @@ public abstract class ModelOptions : OutputOptions
     [Option('m', "model", HelpText = "Required. A zoo name ('gpuengine models') or a model file.")]
     public string Model { get; set; } = "";
 
-    [Option("input", HelpText = "Input shape like 1x3x224x224 (random data from --seed), or an .npy file.")]
+    [Option("input", HelpText = "Input shape like 1x3x224x224 (random data from --seed), an .npy file, or an image (.png, .jpg: resized, center-cropped and normalized as torchvision's ImageNet transform).")]
     public string? Input { get; set; }
+
+    [Option("labels", HelpText = "Class names, one a line, for the top-5 (default: the ImageNet-1k names for 1000-class heads).")]
+    public string? Labels { get; set; }
 
     [Option("classes", HelpText = "Number of classes of the classifier head (zoo models).")]
     public int? Classes { get; set; }
@@ -91,12 +94,13 @@ public abstract class ModelOptions : OutputOptions
     public TensorShape? InputShape()
     {
         TensorShape? shape = null;
-        if (Input is not null)
+        if (Input is not null && !IsImageInput)
         {
             shape = IsNpyInput ? NpyInput().Shape : TensorShape.Parse(Input);
         }
         if (Batch is int n)
         {
+            if (IsImageInput) throw new GpuEngineException($"--batch cannot change the batch of --input '{Input}' (an image is one sample)");
             if (IsNpyInput) throw new GpuEngineException($"--batch cannot change the batch of --input '{Input}' (an .npy file has its own)");
             if (n <= 0) throw new GpuEngineException($"--batch must be positive, got {n}");
             var model = Zoo.ModelZoo.Find(Model);
@@ -123,13 +127,22 @@ public abstract class ModelOptions : OutputOptions
         return graph.Weights.Count > 0 || graph.Parameters.Count == 0 ? graph : WeightInitializer.Initialize(graph, unchecked((ulong)Seed));
     }
 
-    /// <summary>The input tensor: the .npy file, or uniform random data of the graph's input shape from --seed.</summary>
-    public Tensor InputTensor(Graph graph) => IsNpyInput ? NpyInput() : RandomInput.Uniform(graph.Inputs[0].Shape, Seed);
+    /// <summary>The input tensor: the .npy file, the image preprocessed to the graph's input shape, or uniform random data from --seed.</summary>
+    public Tensor InputTensor(Graph graph) => IsNpyInput ? NpyInput()
+        : IsImageInput ? Images.ImageInput.Load(Input!, graph.Inputs[0].Shape)
+        : RandomInput.Uniform(graph.Inputs[0].Shape, Seed);
 
     /// <summary>Where the input comes from, in words.</summary>
-    public string InputDescription(Graph graph) => IsNpyInput ? $"{Input} ({NpyInput().Shape})" : $"{graph.Inputs[0].Shape} (random, seed {Seed})";
+    public string InputDescription(Graph graph) => IsNpyInput ? $"{Input} ({NpyInput().Shape})"
+        : IsImageInput ? $"{Input} (resized, center-cropped to {graph.Inputs[0].Shape}, ImageNet-normalized)"
+        : $"{graph.Inputs[0].Shape} (random, seed {Seed})";
+
+    /// <summary>The names of the model's classes for the top-5, or null (<see cref="ClassLabels"/>).</summary>
+    public IReadOnlyList<string>? ClassNames(Tensor logits) => ClassLabels.For(TopClasses.Classes(logits), Labels);
 
     private bool IsNpyInput => Input is not null && Input.EndsWith(".npy", StringComparison.OrdinalIgnoreCase);
+
+    private bool IsImageInput => Input is not null && Images.ImageInput.IsImagePath(Input);
 
     private Tensor NpyInput() => _npyInput ??= NpyFile.Read(Input!);
 }

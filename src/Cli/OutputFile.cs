@@ -3,7 +3,16 @@ namespace GpuEngine.Cli;
 /// <summary>Writes files the user asked for without ever overwriting one unasked.</summary>
 public static class OutputFile
 {
-    public static void Write(string path, bool force, Action<TextWriter> write)
+    public static void Write(string path, bool force, Action<TextWriter> write) => WriteStream(path, force, stream =>
+    {
+        using var writer = new StreamWriter(stream);
+        write(writer);
+    });
+
+    /// <summary>Writes <paramref name="bytes"/> (a PNG, an SVG) to <paramref name="path"/> the same careful way.</summary>
+    public static void WriteBytes(string path, bool force, byte[] bytes) => WriteStream(path, force, stream => stream.Write(bytes));
+
+    private static void WriteStream(string path, bool force, Action<Stream> write)
     {
         if (File.Exists(path) && !force)
             throw new GpuEngineException($"'{path}' already exists; pass --force to overwrite it");
@@ -15,7 +24,7 @@ public static class OutputFile
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         try
         {
-            using (var writer = new StreamWriter(temporary)) write(writer);
+            using (var stream = File.Create(temporary)) write(stream);
             File.Move(temporary, path, overwrite: force);
         }
         finally

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CommandLine;
 using GpuEngine.Diagnostics;
 using GpuEngine.Profiling.Reports;
@@ -25,9 +24,9 @@ public sealed class CheckVerb : OutputOptions, ICommand
     [
         new("case", "case", ColumnKind.Text),
         new("kernels", "kernels", ColumnKind.Text),
-        new("max_rel_error", "max rel. error", ColumnKind.Text),
-        new("tolerance", "tolerance", ColumnKind.Text),
-        new("device_ms", "time (ms)", ColumnKind.Real, 3),
+        new("max_rel_error", "max |device - cpu| / max |cpu| over the output", ColumnKind.Significant),
+        new("tolerance", "largest max_rel_error that passes", ColumnKind.Significant),
+        new("device_ms", "one warm run, host clock", ColumnKind.Real, 3, "ms"),
         new("status", "status", ColumnKind.Text),
     ];
 
@@ -36,7 +35,7 @@ public sealed class CheckVerb : OutputOptions, ICommand
         var format = ReportFormat();
         string device = DeviceOption.Validate(Device);
         var results = DeviceCheck.Run(device, Seed, models: !KernelsOnly,
-            r => context.Error.WriteLine($"{(r.Passed ? "ok  " : "FAIL")} {r.Case}: {r.MaxRelativeError:E2}"));
+            r => context.Error.WriteLine($"{(r.Passed ? "ok  " : "FAIL")} {r.Case}: {NumberFormat.Significant(r.MaxRelativeError)}"));
         using var probe = Backends.BackendFactory.Choose(device);
         var report = new Report($"Kernel check on {probe.Backend.Name}", Columns, rowsKey: "cases")
             .AddFact("device", probe.Explanation)
@@ -44,11 +43,10 @@ public sealed class CheckVerb : OutputOptions, ICommand
             .AddFact("passed", results.Count(r => r.Passed))
             .AddFact("failed", results.Count(r => !r.Passed));
         foreach (var r in results)
-            report.AddRow(r.Case, r.Kernels, r.MaxRelativeError.ToString("E2", CultureInfo.InvariantCulture),
-                r.Tolerance.ToString("E0", CultureInfo.InvariantCulture), r.DeviceMilliseconds, r.Passed ? "pass" : "FAIL");
+            report.AddRow(r.Case, r.Kernels, r.MaxRelativeError, r.Tolerance, r.DeviceMilliseconds, r.Passed ? "pass" : "FAIL");
         var uncovered = DeviceCheck.Uncovered(results);
         if (uncovered.Count > 0) report.Notes.Add($"kernels no case launches yet: {string.Join(", ", uncovered)}");
-        report.Notes.Add("max rel. error = max |device - cpu| / max |cpu| over the output; time = one warm run, host clock.");
+        report.Notes.Add("max_rel_error = max |device - cpu| / max |cpu| over the output; device_ms = one warm run, host clock.");
         WriteOutput(context, w => ReportWriter.Write(report, format, w));
         int failed = results.Count(r => !r.Passed);
         if (failed == 0) return 0;

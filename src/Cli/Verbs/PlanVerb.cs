@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CommandLine;
 using GpuEngine.Passes;
 using GpuEngine.Planning;
+using GpuEngine.Profiling.Plots;
 using GpuEngine.Profiling.Reports;
 
 namespace GpuEngine.Cli.Verbs;
@@ -11,7 +12,7 @@ namespace GpuEngine.Cli.Verbs;
 /// <c>gpuengine plan</c>: the explicit memory plan of a model — every tensor's offset and lifetime in one
 /// arena, the bytes alive per step, arena against lower bound and no-reuse bytes, the weights region.
 /// </summary>
-[Verb("plan", HelpText = "Memory plan: tensor offsets and lifetimes in one arena, bytes alive per op, arena vs lower bound (table, csv, json, md, svg).")]
+[Verb("plan", HelpText = "Memory plan: tensor offsets and lifetimes in one arena, bytes alive per op, arena vs lower bound (table, csv, json, md; png or svg: the timeline plot).")]
 public sealed class PlanVerb : ModelOptions, ICommand
 {
     [Option("mode", Default = Int8Mode.Fused, HelpText = "int8 only: fused (int32 addsum in registers) or addsum (every Conv2d/Linear writes an int32 addsum, then requantizes).")]
@@ -28,8 +29,9 @@ public sealed class PlanVerb : ModelOptions, ICommand
 
     public int Execute(CommandContext context)
     {
-        bool svg = Format.Trim().Equals("svg", StringComparison.OrdinalIgnoreCase);
-        var format = svg ? Profiling.Reports.ReportFormat.Table : ReportFormat("svg");
+        var plot = PlotImage.Parse(Format);
+        var format = plot is not null ? Profiling.Reports.ReportFormat.Table : ReportFormat("png", "svg");
+        PlotOutput.Check(plot, Output);
         var rows = Rows.Trim().ToLowerInvariant();
         if (rows is not ("all" or "tensors" or "steps" or "weights"))
             throw new GpuEngineException($"--rows '{Rows}' is not one of tensors, steps, weights, all");
@@ -43,10 +45,14 @@ public sealed class PlanVerb : ModelOptions, ICommand
             Mode = Mode,
             Alignment = Alignment,
         });
+        if (plot is PlotFormat image)
+        {
+            PlotOutput.Write(context, PlotImage.Render(MemoryTimelinePlot.Create(plan), image), Output, Force);
+            return 0;
+        }
         WriteOutput(context, w =>
         {
-            if (svg) PlanSvgWriter.Write(plan, w);
-            else if (format == Profiling.Reports.ReportFormat.Json) WriteJson(plan, rows, w);
+            if (format == Profiling.Reports.ReportFormat.Json) WriteJson(plan, rows, w);
             else if (format == Profiling.Reports.ReportFormat.Csv) ReportWriter.Write(Select(plan, rows == "all" ? "tensors" : rows), format, w);
             else
             {

@@ -2,6 +2,7 @@ using CommandLine;
 using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Profiling.Measurement;
+using GpuEngine.Profiling.Plots;
 using GpuEngine.Profiling.Reports;
 
 namespace GpuEngine.Cli.Verbs;
@@ -22,17 +23,23 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
     [Option("report", Default = ProfileReportType.Tape, HelpText = "tape (per launch), node (per layer), leaves (modules in definition order) or root (one row).")]
     public ProfileReportType ReportType { get; set; } = ProfileReportType.Tape;
 
-    [Option("include", Separator = ',', HelpText = "Only these columns (comma-separated keys).")]
+    [Option("include", Separator = ',', HelpText = "Add these columns to the table's default (comma-separated keys; all = every column; help lists them).")]
     public IEnumerable<string> Include { get; set; } = [];
 
     [Option("exclude", Separator = ',', HelpText = "Leave out these columns (comma-separated keys).")]
     public IEnumerable<string> Exclude { get; set; } = [];
 
-    [Option("save", HelpText = "Also write CSV, JSON, Markdown, a Chrome trace (and with a roofline its SVG) into this directory (never overwriting unless --force).")]
+    [Option("energy-table", HelpText = "Energy costs (pJ) replacing RASP's defaults: a JSON object or 'key = value' lines (docs/conventions.md lists the keys).")]
+    public string? EnergyTableFile { get; set; }
+
+    [Option("save", HelpText = "Also write CSV, JSON, Markdown, a Chrome trace, the per-layer plot (and with --roofline the roofline plot) as PNG into this directory (never overwriting unless --force).")]
     public string? Save { get; set; }
 
     [Option("roofline", HelpText = "Measure the device's copy bandwidth and matmul rate (cached) and place every kernel against them.")]
     public bool Roofline { get; set; }
+
+    [Option("plot", Default = "roofline", HelpText = "With --format png|svg: roofline (every kernel against the measured ceilings) or layers (latency and bytes per row).")]
+    public string Plot { get; set; } = "roofline";
 
     [Option("zoo", HelpText = "Overview of the zoo: params, FLOPs, end-to-end latency and GFLOP/s per model (--model NAME,NAME picks some).")]
     public bool Zoo { get; set; }
@@ -42,34 +49,61 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
         // The overview builds fp32 sessions of many models; int8 would calibrate each one first, which it does not offer.
         if (Zoo && IsInt8) throw new GpuEngineException("--zoo measures fp32 only; profile an int8 model with --model NAME --precision int8");
         var format = Format.Trim().ToLowerInvariant();
-        bool trace = format == "trace", svg = format == "svg";
-        var reportFormat = trace || svg ? Profiling.Reports.ReportFormat.Json : ReportFormat("trace", "svg");
+        var plot = PlotImage.Parse(format);
+        bool trace = format == "trace";
+        var reportFormat = trace || plot is not null ? Profiling.Reports.ReportFormat.Json : ReportFormat("trace", "png", "svg");
+        var plotKind = Plot.Trim().ToLowerInvariant();
+        if (plotKind is not ("roofline" or "layers")) throw new GpuEngineException($"--plot '{Plot}' is not one of roofline, layers");
+        PlotOutput.Check(plot, Output);
+        if (Include.Any(k => k.Trim() == "help") && !Zoo)
+        {
+            new Report($"profile ({(IsInt8 ? "int8" : "fp32")})", ProfileRow.Columns) { DefaultKeys = ProfileRow.DefaultKeys(IsInt8) }.WriteColumnHelp(context.Out);
+            return 0;
+        }
+        if (Labels is not null && !File.Exists(Labels)) throw new GpuEngineException($"--labels '{Labels}' does not exist");
         if (Zoo) return ExecuteZoo(context);
         var saved = Save is null ? [] : SavePaths(Save);
+        if (!EnergyTables.TryLoad(EnergyTableFile, context, out var energy)) return CliApp.ExitUsage;
 
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph);
         using var session = new InferenceSession(graph, CreateSessionOptions());
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
         profile = profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
-        if (Roofline || svg) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };
+        if (Roofline || (plot is not null && plotKind == "roofline")) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };
         // What the profiled inference computed, so one command shows both the answer and its cost.
-        var result = ProfileReport.Create(profile, ReportType).AddFact("top5", TopClasses.Describe(session.Run(input), 0));
-        var report = result.Select([.. Include], [.. Exclude]);
+        var logits = session.Run(input);
+        var result = ProfileReport.Create(profile, ReportType, energy).AddFact("top5", TopClasses.Describe(logits, 0, ClassNames(logits)));
+        var report = ColumnChoice.Select(result, Include, Exclude, reportFormat, context.Out);
+        if (report is null) return 0;
 
-        WriteOutput(context, w =>
+        byte[] Image(string kind, PlotFormat imageFormat) => PlotImage.Render(
+            kind == "roofline" ? RooflinePlot.Create(profile, profile.Roofline!) : LayerPlot.Create(result), imageFormat);
+        if (plot is PlotFormat image) PlotOutput.Write(context, Image(plotKind, image), Output, Force);
+        else
         {
-            if (trace) ChromeTrace.Write(profile, w);
-            else if (svg) RooflineSvg.Write(profile, profile.Roofline!, w);
-            else ReportWriter.Write(report, reportFormat, w);
-        });
+            WriteOutput(context, w =>
+            {
+                if (trace) ChromeTrace.Write(profile, w);
+                else ReportWriter.Write(report, reportFormat, w);
+            });
+        }
         foreach (var (path, kind) in saved)
         {
+            if (kind is "roofline" or "layers")
+            {
+                OutputFile.WriteBytes(path, Force, Image(kind, PlotFormat.Png));
+                context.Error.WriteLine($"wrote {path}");
+                continue;
+            }
             OutputFile.Write(path, Force, w =>
             {
                 if (kind == "trace") ChromeTrace.Write(profile, w);
-                else if (kind == "svg") RooflineSvg.Write(profile, profile.Roofline!, w);
-                else ReportWriter.Write(report, Enum.Parse<ReportFormat>(kind, ignoreCase: true), w);
+                else
+                {
+                    var kindFormat = Enum.Parse<ReportFormat>(kind, ignoreCase: true);
+                    ReportWriter.Write(ColumnChoice.Select(result, Include, Exclude, kindFormat, w)!, kindFormat, w);
+                }
             });
             context.Error.WriteLine($"wrote {path}");
         }
@@ -84,8 +118,9 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
             ? [.. GpuEngine.Zoo.ModelZoo.All]
             : names.Select(n => GpuEngine.Zoo.ModelZoo.Find(n) ?? throw new GpuEngineException($"--zoo: '{n}' is not a zoo model (see 'gpuengine models')")).ToList();
         TensorShape? shape = Input is null ? null : TensorShape.Parse(Input);
-        var report = ZooOverview.Create(models, DeviceName, shape, Batch, new ProfileOptions(Warmup, Runs), Seed, context.Error)
-            .Select([.. Include], [.. Exclude]);
+        var report = ColumnChoice.Select(ZooOverview.Create(models, DeviceName, shape, Batch, new ProfileOptions(Warmup, Runs), Seed, context.Error),
+            Include, Exclude, format, context.Out);
+        if (report is null) return 0;
         WriteOutput(context, w => ReportWriter.Write(report, format, w));
         return 0;
     }
@@ -100,8 +135,9 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
             (Path.Combine(directory, stem + ".json"), "json"),
             (Path.Combine(directory, stem + ".md"), "md"),
             (Path.Combine(directory, "trace.json"), "trace"),
+            (Path.Combine(directory, "layers.png"), "layers"),
         ];
-        if (Roofline || Format.Trim().Equals("svg", StringComparison.OrdinalIgnoreCase)) files.Add((Path.Combine(directory, "roofline.svg"), "svg"));
+        if (Roofline) files.Add((Path.Combine(directory, "roofline.png"), "roofline"));
         var existing = files.Where(f => File.Exists(f.Item1)).Select(f => f.Item1).ToList();
         if (existing.Count > 0 && !Force)
             throw new GpuEngineException($"--save: {string.Join(", ", existing)} already exist(s); pass --force to overwrite");

@@ -3,6 +3,7 @@ using CommandLine;
 using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Loading;
+using GpuEngine.Profiling.Reports;
 
 namespace GpuEngine.Cli.Verbs;
 
@@ -10,7 +11,10 @@ namespace GpuEngine.Cli.Verbs;
 [Verb("run", HelpText = "Run a model on a device and print the top-5 classes and the time.")]
 public sealed class RunVerb : SessionVerbOptions, ICommand
 {
-    [Option("runs", Default = 5, HelpText = "Timed runs after the first (the first includes kernel compilation).")]
+    [Option("warmup", Default = 1, HelpText = "Untimed runs first (at least 1: the first run compiles kernels on opencl and cuda); the first gives the answer.")]
+    public int Warmup { get; set; } = 1;
+
+    [Option("runs", Default = 5, HelpText = "Timed runs after the warm-up.")]
     public int Runs { get; set; } = 5;
 
     [Option("no-plan", HelpText = "Give every tensor its own buffer instead of the planned arena (for comparison).")]
@@ -19,6 +23,8 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
     public int Execute(CommandContext context)
     {
         if (Runs < 0) throw new GpuEngineException($"--runs must not be negative, got {Runs}");
+        if (Warmup < 1) throw new GpuEngineException($"--warmup must be at least 1 (the first run gives the answer and is never timed), got {Warmup}");
+        if (Labels is not null && !File.Exists(Labels)) throw new GpuEngineException($"--labels '{Labels}' does not exist");
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph);
         using var session = new InferenceSession(graph, CreateSessionOptions(planMemory: !NoPlan));
@@ -27,11 +33,12 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
         output.WriteLine($"model:  {graph.Name}, input {InputDescription(graph)}, {PrecisionDescription}, {session.Launches.Count} kernel launches");
         if (session.Quantization is { } q)
             output.WriteLine($"int8:   {(Quantized is null ? "calibrated now on " : $"{Quantized}, calibrated on ")}{q.Calibration}");
-        output.WriteLine($"memory: arena {Mib(session.Plan.ArenaBytes)} (lower bound {Mib(session.Plan.LowerBoundBytes)}), weights {Mib(session.Plan.WeightsBytes)}");
+        output.WriteLine($"memory: arena {NumberFormat.Bytes(session.Plan.ArenaBytes)} (lower bound {NumberFormat.Bytes(session.Plan.LowerBoundBytes)}), weights {NumberFormat.Bytes(session.Plan.WeightsBytes)}");
 
         var clock = Stopwatch.StartNew();
         var logits = session.Run(input);
         double first = clock.Elapsed.TotalMilliseconds;
+        for (int i = 1; i < Warmup; i++) session.Run(input);
         var times = new List<double>();
         for (int i = 0; i < Runs; i++)
         {
@@ -40,9 +47,13 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
         times.Sort();
-        string median = times.Count > 0 ? $", then median {times[times.Count / 2]:F2} ms over {times.Count} runs (min {times[0]:F2})" : "";
-        output.WriteLine($"time:   first run {first:F2} ms (includes kernel compilation){median}; host clock around synchronized runs");
-        WriteTop5(output, logits);
+        // Only opencl and cuda compile kernels (at the first launch); the cpu backend runs the C# kernels as built.
+        string compiles = session.Backend.Name is "opencl" or "cuda" ? " (it compiles the kernels)" : "";
+        output.WriteLine(times.Count > 0
+            ? $"time:   median {NumberFormat.Milliseconds(times[times.Count / 2])} over {times.Count} runs (min {NumberFormat.Milliseconds(times[0])}), host clock around each whole inference"
+            : "time:   no timed runs (--runs 0)");
+        output.WriteLine($"        after {Warmup} untimed warm-up run(s); the first took {NumberFormat.Milliseconds(first)}{compiles}");
+        WriteTop5(output, logits, ClassNames(logits));
         if (Output is not null)
         {
             NpyFile.Write(Output, logits, overwrite: Force);
@@ -51,12 +62,10 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
         return 0;
     }
 
-    private static void WriteTop5(TextWriter output, Tensor logits)
+    private static void WriteTop5(TextWriter output, Tensor logits, IReadOnlyList<string>? labels)
     {
         int batch = logits.Shape.N;
-        for (int n = 0; n < Math.Min(batch, 4); n++) output.WriteLine($"top-5 [{n}]: {TopClasses.Describe(logits, n)}");
+        for (int n = 0; n < Math.Min(batch, 4); n++) output.WriteLine($"top-5 [{n}]: {TopClasses.Describe(logits, n, labels)}");
         if (batch > 4) output.WriteLine($"({batch - 4} more samples; --output FILE.npy writes all logits)");
     }
-
-    private static string Mib(long bytes) => $"{bytes / 1048576.0:F2} MiB";
 }

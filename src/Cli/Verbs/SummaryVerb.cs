@@ -8,10 +8,21 @@ namespace GpuEngine.Cli.Verbs;
 [Verb("summary", HelpText = "Per-layer shapes, parameters, FLOPs, MACs and memory of a model (analytic, no device needed).")]
 public sealed class SummaryVerb : ModelOptions, ICommand
 {
+    [Option("include", Separator = ',', HelpText = "Add these columns to the table's default (comma-separated keys, e.g. energy; all = every column; help lists them).")]
+    public IEnumerable<string> Include { get; set; } = [];
+
+    [Option("exclude", Separator = ',', HelpText = "Leave out these columns (comma-separated keys).")]
+    public IEnumerable<string> Exclude { get; set; } = [];
+
+    [Option("energy-table", HelpText = "Energy costs (pJ) replacing RASP's defaults: a JSON object or 'key = value' lines (docs/conventions.md lists the keys).")]
+    public string? EnergyTableFile { get; set; }
+
     public int Execute(CommandContext context)
     {
         var format = ReportFormat();
-        var report = SummaryReport.Create(ModelSummary.Create(LoadGraph()));
+        if (!EnergyTables.TryLoad(EnergyTableFile, context, out var energy)) return CliApp.ExitUsage;
+        var report = ColumnChoice.Select(SummaryReport.Create(ModelSummary.Create(LoadGraph()), energy), Include, Exclude, format, context.Out);
+        if (report is null) return 0;
         WriteOutput(context, w => ReportWriter.Write(report, format, w));
         return 0;
     }

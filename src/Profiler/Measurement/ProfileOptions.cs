@@ -7,7 +7,8 @@ public sealed record ProfileOptions(int Warmup = 10, int Runs = 100)
 {
     public void Check()
     {
-        if (Warmup < 0) throw new GpuEngineException($"--warmup must not be negative, got {Warmup}");
+        // Timings always follow a warm-up: the first run compiles kernels (opencl, cuda) and fills caches.
+        if (Warmup < 1) throw new GpuEngineException($"--warmup must be at least 1 (the first run compiles kernels and fills caches and is never timed), got {Warmup}");
         if (Runs <= 0) throw new GpuEngineException($"--runs must be positive, got {Runs}");
     }
 }

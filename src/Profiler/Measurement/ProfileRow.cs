@@ -16,26 +16,36 @@ public sealed record ProfileRow(string Name, string Type, string Kernel, string 
     /// <summary>The profile's columns. Keys are an interface (CSV header, JSON keys): never rename; append new ones.</summary>
     public static IReadOnlyList<ReportColumn> Columns { get; } =
     [
-        new("name", "name", ColumnKind.Text),
-        new("type", "type", ColumnKind.Text),
-        new("kernel", "kernel", ColumnKind.Text),
-        new("covers", "covers", ColumnKind.Text),
-        new("in_shape", "in shape", ColumnKind.Text),
-        new("out_shape", "out shape", ColumnKind.Text),
+        new("name", "layer or step name (module path)", ColumnKind.Text),
+        new("type", "op type", ColumnKind.Text),
+        new("kernel", "kernel(s) launched", ColumnKind.Text),
+        new("covers", "model layers the kernel computes", ColumnKind.Text),
+        new("in_shape", "input shape", ColumnKind.Text),
+        new("out_shape", "output shape", ColumnKind.Text),
         .. SummaryReport.CostColumns,
-        new("latency_median_ms", "median (ms)", ColumnKind.Real),
-        new("latency_p90_ms", "p90 (ms)", ColumnKind.Real),
-        new("latency_min_ms", "min (ms)", ColumnKind.Real),
-        new("gbps", "GB/s", ColumnKind.Real, 2),
-        new("gflops", "GFLOP/s", ColumnKind.Real, 2),
-        new("net_dev_mem", "net_dev_mem (B)"),
-        new("dev_mem_alloc", "dev_mem_alloc (B)"),
-        new("dev_max_mem_alloc", "dev_max_mem_alloc (B)"),
-        new("intensity", "FLOP/B", ColumnKind.Real, 2),
-        new("roofline_pct", "% of roofline", ColumnKind.Real, 1),
-        new("measured_bytes", "measured (B)"),
-        new("traffic_ratio", "measured / mem_rw", ColumnKind.Real, 2),
+        new("latency_median_ms", "median latency over the timed runs", ColumnKind.Real, 3, "ms"),
+        new("latency_p90_ms", "90th percentile latency", ColumnKind.Real, 3, "ms"),
+        new("latency_min_ms", "minimum latency", ColumnKind.Real, 3, "ms"),
+        new("gbps", "achieved bandwidth: mem_rw / latency_median_ms", ColumnKind.Real, 2, "GB/s, 10^9 B/s"),
+        new("gflops", "achieved rate: flops / latency_median_ms", ColumnKind.Real, 2, "GFLOP/s"),
+        new("net_dev_mem", "activation bytes alive when the step starts (memory plan)", Unit: "B"),
+        new("dev_mem_alloc", "bytes the step's output adds (memory plan)", Unit: "B"),
+        new("dev_max_mem_alloc", "net_dev_mem + dev_mem_alloc: the peak while it runs", Unit: "B"),
+        new("intensity", "arithmetic intensity: flops / mem_rw", ColumnKind.Real, 2, "FLOP/B"),
+        new("roofline_pct", "gflops as a share of what the measured roofline allows at this intensity", ColumnKind.Real, 1, "%"),
+        new("measured_bytes", "bytes the kernels really loaded and stored (counting run)", Unit: "B"),
+        new("traffic_ratio", "measured_bytes / mem_rw", ColumnKind.Real, 2),
+        new("time_pct", "latency_median_ms as a share of the rows' total", ColumnKind.Real, 1, "%"),
+        new("energy", "estimated energy, RASP's rule (docs/conventions.md)", ColumnKind.Real, 0, "pJ"),
     ];
+
+    /// <summary>What a profile table shows by default: about 120 characters (int8 adds the seed's two int8 memory columns).</summary>
+    public static IReadOnlyCollection<string> DefaultKeys(bool int8) => int8
+        ? ["name", "type", "out_shape", "params", "macc", "mem_rw", "act_bytes_int8", "addsum_bytes_int32", "latency_median_ms", "time_pct"]
+        : ["name", "type", "out_shape", "params", "macc", "mem_rw", "latency_median_ms", "time_pct"];
+
+    /// <summary>The row's estimated energy (pJ, <see cref="Energy.EnergyModel"/>); 0 where the row has no analytic cost.</summary>
+    public double Energy { get; init; }
 
     /// <summary>Achieved bytes per second in GB/s (10^9 B/s): analytic mem_rw over the median latency.</summary>
     public static double Rate(long amount, double milliseconds) => milliseconds > 0 ? amount / milliseconds / 1e6 : 0;
@@ -54,8 +64,8 @@ public sealed record ProfileRow(string Name, string Type, string Kernel, string 
         return attainable > 0 ? 100 * gflops / attainable : 0;
     }
 
-    /// <summary>The row's cells; the roofline column stays empty when no roofline was measured.</summary>
-    public object?[] Cells(Roofline? roofline)
+    /// <summary>The row's cells; the roofline column stays empty when no roofline was measured. <paramref name="totalMs"/>: the rows' summed median.</summary>
+    public object?[] Cells(Roofline? roofline, double totalMs)
     {
         var c = Cost;
         double gflops = Rate(c?.Flops ?? 0, Latency.MedianMs), intensity = Intensity(c?.Flops ?? 0, c?.MemRw ?? 0);
@@ -69,6 +79,7 @@ public sealed record ProfileRow(string Name, string Type, string Kernel, string 
             Memory.NetDevMem, Memory.DevMemAlloc, Memory.DevMaxMemAlloc,
             intensity, RooflinePercent(roofline, intensity, gflops),
             MeasuredBytes is double m ? (long)Math.Round(m) : null, Ratio(MeasuredBytes, c?.MemRw ?? 0),
+            totalMs > 0 ? 100 * Latency.MedianMs / totalMs : 0.0, Energy,
         ];
     }
 

@@ -1,15 +1,24 @@
 namespace GpuEngine.Profiling.Reports;
 
-/// <summary>How a column's values are written: text as is, integers with thousands separators in tables.</summary>
+/// <summary>How a column's values are written for people (<see cref="NumberFormat"/>): text as is, integers with thousands separators.</summary>
 public enum ColumnKind
 {
     Text,
     Integer,
+
+    /// <summary>Fixed decimals (the column's <see cref="ReportColumn.Decimals"/>).</summary>
     Real,
+
+    /// <summary>Three significant digits in fixed notation: errors and tolerances spanning many decades.</summary>
+    Significant,
 }
 
-/// <summary>One column: its machine key (CSV header, JSON key — an interface: never rename), its header for people, its kind.</summary>
-public sealed record ReportColumn(string Key, string Header, ColumnKind Kind = ColumnKind.Integer, int Decimals = 4);
+/// <summary>
+/// One column. Its key is its one name: the table's header, the CSV header, the JSON key and what footnotes and
+/// <c>--include</c> call it (an interface: never rename). <paramref name="Header"/> says in words what it holds
+/// (<c>--include help</c> lists it), <paramref name="Unit"/> what it counts in.
+/// </summary>
+public sealed record ReportColumn(string Key, string Header, ColumnKind Kind = ColumnKind.Integer, int Decimals = 4, string? Unit = null);
 
 /// <summary>
 /// A tabular report independent of its format: title, facts about the run (model, device, input),
@@ -44,6 +53,15 @@ public sealed class Report
     /// <summary>The conventions the figures follow, stated under every rendering.</summary>
     public List<string> Notes { get; } = [];
 
+    /// <summary>The columns a table for people shows unless asked for more; null: all of them.</summary>
+    public IReadOnlyCollection<string>? DefaultKeys { get; set; }
+
+    /// <summary>Conventions of single columns (key to note): <see cref="Select"/> adds each to the notes when its column stays.</summary>
+    public Dictionary<string, string> ColumnNotes { get; } = [];
+
+    /// <summary>Why a column has no data (key to reason): tables leave such a column out and say why once.</summary>
+    public Dictionary<string, string> Missing { get; } = [];
+
     public Report AddFact(string key, object? value)
     {
         Facts.Add(new(key, value));
@@ -71,26 +89,48 @@ public sealed class Report
     }
 
     /// <summary>
-    /// A report with only some columns: <paramref name="include"/> (if any) keeps the named keys, in this report's order;
-    /// <paramref name="exclude"/> drops keys. Unknown keys are an error that lists the known ones.
+    /// A report with some columns: the defaults (<see cref="DefaultKeys"/>, or every column when <paramref name="everyColumn"/>,
+    /// as programs reading CSV or JSON want) plus <paramref name="include"/> ("all" adds every column), less
+    /// <paramref name="exclude"/>, in this report's order. Unknown keys are an error that lists the known ones.
     /// </summary>
-    public Report Select(IReadOnlyCollection<string>? include, IReadOnlyCollection<string>? exclude)
+    public Report Select(IReadOnlyCollection<string>? include, IReadOnlyCollection<string>? exclude, bool everyColumn = false)
     {
         var known = Columns.Select(c => c.Key).ToHashSet();
-        foreach (var key in (include ?? []).Concat(exclude ?? []))
+        include ??= [];
+        exclude ??= [];
+        foreach (var key in include.Concat(exclude))
         {
-            if (!known.Contains(key))
-                throw new GpuEngineException($"unknown column '{key}'; the columns are {string.Join(", ", known)}");
+            if (!known.Contains(key) && key != "all")
+                throw new GpuEngineException($"unknown column '{key}'; the columns are {string.Join(", ", known)} (or all; --include help says what each holds)");
         }
+        bool all = everyColumn || DefaultKeys is null || include.Contains("all");
         var keep = Enumerable.Range(0, Columns.Count)
-            .Where(i => (include is null || include.Count == 0 || include.Contains(Columns[i].Key)) && (exclude is null || !exclude.Contains(Columns[i].Key)))
+            .Where(i => (all || DefaultKeys!.Contains(Columns[i].Key) || include.Contains(Columns[i].Key)) && !exclude.Contains(Columns[i].Key))
             .ToArray();
         var selected = new Report(Title, keep.Select(i => Columns[i]), RowsKey);
         selected.Facts.AddRange(Facts);
         selected.Notes.AddRange(Notes);
+        foreach (var (key, reason) in Missing) selected.Missing[key] = reason;
+        foreach (var i in keep)
+        {
+            if (ColumnNotes.TryGetValue(Columns[i].Key, out var note)) selected.Notes.Add(note);
+        }
         foreach (var row in _rows) selected.AddRow([.. keep.Select(i => row[i])]);
         if (Totals is not null) selected.SetTotals([.. keep.Select(i => Totals[i])]);
         return selected;
+    }
+
+    /// <summary>Every column, one line each: key, unit, whether a table shows it by default, what it holds (<c>--include help</c>).</summary>
+    public void WriteColumnHelp(TextWriter writer)
+    {
+        int width = Columns.Max(c => c.Key.Length);
+        writer.WriteLine($"Columns of '{Title}' (--include KEY,KEY adds to the default (*), --include all shows every one, --exclude drops):");
+        foreach (var c in Columns)
+        {
+            string mark = DefaultKeys is null || DefaultKeys.Contains(c.Key) ? "*" : " ";
+            string unit = c.Unit is null ? "" : $" ({c.Unit})";
+            writer.WriteLine($"  {mark} {c.Key.PadRight(width)}  {c.Header}{unit}");
+        }
     }
 
     private object?[] CheckWidth(object?[] values) => values.Length == Columns.Count

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Spectre.Console;
-using Spectre.Console.Rendering;
 
 namespace GpuEngine.Profiling.Reports;
 
@@ -17,7 +15,8 @@ public enum ReportFormat
 
 /// <summary>
 /// Renders a <see cref="Report"/>. CSV and JSON are for programs (invariant culture, raw numbers, keys as column keys);
-/// the table and Markdown are for people (thousands separators, totals, the conventions under the table).
+/// the table and Markdown are for people (thousands separators, totals, the conventions under the table). Every format
+/// names a column by its key.
 /// </summary>
 public static class ReportWriter
 {
@@ -50,60 +49,148 @@ public static class ReportWriter
         writer.WriteLine(root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
+    /// <summary>A Markdown table with the facts above and the notes below; like the table, it leaves out columns without data and says why.</summary>
     public static void WriteMarkdown(Report report, TextWriter writer)
     {
         writer.WriteLine($"## {report.Title}");
         writer.WriteLine();
-        foreach (var (key, value) in report.Facts) writer.WriteLine($"- {key}: {Human(value, null)}");
+        foreach (var (key, value) in report.Facts) writer.WriteLine($"- {key}: {Human(value, FactColumn)}");
         if (report.Facts.Count > 0) writer.WriteLine();
-        writer.WriteLine("| " + string.Join(" | ", report.Columns.Select(c => c.Header)) + " |");
-        writer.WriteLine("|" + string.Join("|", report.Columns.Select(c => c.Kind == ColumnKind.Text ? "---" : "---:")) + "|");
+        var shown = Enumerable.Range(0, report.Columns.Count)
+            .Where(i => report.Rows.Any(r => r[i] is not null) || report.Rows.Count == 0).ToList();
+        writer.WriteLine("| " + string.Join(" | ", shown.Select(i => report.Columns[i].Key)) + " |");
+        writer.WriteLine("|" + string.Join("|", shown.Select(i => report.Columns[i].Kind == ColumnKind.Text ? "---" : "---:")) + "|");
         foreach (var row in report.Rows)
-            writer.WriteLine("| " + string.Join(" | ", row.Select((v, i) => Human(v, report.Columns[i]))) + " |");
-        if (report.Totals is not null)
-            writer.WriteLine("| " + string.Join(" | ", report.Totals.Select((v, i) => v is null ? "" : $"**{Human(v, report.Columns[i])}**")) + " |");
-        if (report.Notes.Count > 0)
+            writer.WriteLine("| " + string.Join(" | ", shown.Select(i => Human(row[i], report.Columns[i]))) + " |");
+        if (report.Totals is { } totals)
+            writer.WriteLine("| " + string.Join(" | ", shown.Select(i => totals[i] is null ? "" : $"**{Human(totals[i], report.Columns[i])}**")) + " |");
+        var missing = Enumerable.Range(0, report.Columns.Count).Except(shown)
+            .Select(i => $"{report.Columns[i].Key}: not shown, {report.Missing.GetValueOrDefault(report.Columns[i].Key, "no row has a value")}.").ToList();
+        if (report.Notes.Count + missing.Count > 0)
         {
             writer.WriteLine();
-            foreach (var note in report.Notes) writer.WriteLine($"- {note}");
+            foreach (var note in missing.Concat(report.Notes)) writer.WriteLine($"- {note}");
         }
     }
 
-    /// <summary>A Spectre.Console table, aligned, numbers right-aligned with thousands separators, no colour codes.</summary>
+    /// <summary>The widest line a table for people writes (notes and facts wrap; only very wide rows exceed it).</summary>
+    public const int LineWidth = 120;
+
+    /// <summary>
+    /// A plain aligned table: headers are the column keys (a key longer than its values breaks at an underscore onto a
+    /// second header line), text left, numbers right with thousands separators. A column no row has data for is left out
+    /// and a footnote says why; facts and notes wrap at <see cref="LineWidth"/>.
+    /// </summary>
     public static void WriteTable(Report report, TextWriter writer)
     {
-        var buffer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(buffer),
-            Interactive = InteractionSupport.No,
-        });
-        console.Profile.Width = 4096; // never wrap cells: a wide table stays one line per row
-        var table = new Table().Border(TableBorder.Minimal);
-        foreach (var c in report.Columns)
-            table.AddColumn(new TableColumn(Markup.Escape(c.Header)) { Alignment = c.Kind == ColumnKind.Text ? Justify.Left : Justify.Right });
-        foreach (var row in report.Rows) table.AddRow(Cells(report, row));
-        if (report.Totals is not null)
-        {
-            table.AddEmptyRow();
-            table.AddRow(Cells(report, report.Totals));
-        }
-        if (report.Rows.Count > 0) console.Write(table);
-
         writer.WriteLine(report.Title);
-        foreach (var (key, value) in report.Facts) writer.WriteLine($"  {key}: {Human(value, null)}");
-        foreach (var line in buffer.ToString().Split('\n'))
+        foreach (var (key, value) in report.Facts) WriteWrapped(writer, $"  {key}: {Human(value, FactColumn)}", "      ");
+        var shown = Enumerable.Range(0, report.Columns.Count)
+            .Where(i => report.Rows.Any(r => r[i] is not null) || report.Rows.Count == 0).ToList();
+        var lines = report.Rows.Select(r => shown.Select(i => Human(r[i], report.Columns[i])).ToArray()).ToList();
+        string[]? totals = report.Totals is null ? null : [.. shown.Select(i => Human(report.Totals[i], report.Columns[i]))];
+        var widths = shown.Select((i, s) => lines.Select(l => l[s].Length).Append(totals?[s].Length ?? 0).DefaultIfEmpty().Max()).ToArray();
+        var headers = shown.Select((i, s) => HeaderLines(report.Columns[i].Key, widths[s])).ToArray();
+        for (int s = 0; s < shown.Count; s++) widths[s] = Math.Max(widths[s], headers[s].Max(h => h.Length));
+        bool[] right = [.. shown.Select(i => report.Columns[i].Kind != ColumnKind.Text)];
+        bool cut = FitText(widths, right, [.. shown.Select((_, s) => lines.Select(l => l[s].Length).ToArray())]);
+        string Cell(string c, int s) => c.Length <= widths[s] ? c : c[..((widths[s] - 1) / 2)] + "~" + c[^(widths[s] - 1 - (widths[s] - 1) / 2)..];
+        string Line(IReadOnlyList<string> cells) =>
+            string.Join("  ", cells.Select((c, s) => right[s] ? c.PadLeft(widths[s]) : Cell(c, s).PadRight(widths[s]))).TrimEnd();
+
+        if (report.Rows.Count > 0)
         {
-            if (line.Trim().Length > 0) writer.WriteLine(line.TrimEnd());
+            int headerLines = headers.Max(h => h.Length);
+            for (int h = 0; h < headerLines; h++)
+                writer.WriteLine(Line([.. headers.Select(lines2 => h < lines2.Length ? lines2[h] : "")]));
+            writer.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+            foreach (var line in lines) writer.WriteLine(Line(line));
+            if (totals is not null)
+            {
+                writer.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+                writer.WriteLine(Line(totals));
+            }
         }
-        if (report.Rows.Count == 0) writer.WriteLine("  (no rows)");
-        foreach (var note in report.Notes) writer.WriteLine($"  * {note}");
+        else writer.WriteLine("  (no rows)");
+        if (cut) WriteWrapped(writer, $"  * text cells longer than their column are cut in the middle (~) to fit {LineWidth} characters; csv and json have them whole.", "    ");
+        foreach (var i in Enumerable.Range(0, report.Columns.Count).Except(shown))
+        {
+            var key = report.Columns[i].Key;
+            WriteWrapped(writer, $"  * {key}: not shown, {report.Missing.GetValueOrDefault(key, "no row has a value")}.", "    ");
+        }
+        foreach (var note in report.Notes) WriteWrapped(writer, $"  * {note}", "    ");
     }
 
-    private static IRenderable[] Cells(Report report, object?[] row) =>
-        [.. row.Select((v, i) => (IRenderable)new Text(Human(v, report.Columns[i])))];
+    /// <summary>
+    /// The header of a column: its key, broken after underscores onto as many lines as keep it no wider than its values
+    /// (or than its longest underscore-separated part).
+    /// </summary>
+    private static string[] HeaderLines(string key, int valueWidth)
+    {
+        if (key.Length <= valueWidth) return [key];
+        var words = key.Split('_');
+        var parts = words.Select((p, i) => i < words.Length - 1 ? p + "_" : p).ToArray();
+        int target = Math.Max(valueWidth, parts.Max(p => p.Length));
+        var lines = new List<string> { "" };
+        foreach (var part in parts)
+        {
+            if (lines[^1].Length > 0 && lines[^1].Length + part.Length > target) lines.Add("");
+            lines[^1] += part;
+        }
+        return [.. lines];
+    }
+
+    /// <summary>
+    /// Narrows text columns (not below 12) until the line fits <see cref="LineWidth"/>, each time the one where the fewest
+    /// cells get cut (a type column with one long name before a name column); true when any was narrowed. A table that
+    /// cannot fit (a summary with every column) is left whole.
+    /// </summary>
+    private static bool FitText(int[] widths, bool[] right, int[][] cellLengths)
+    {
+        const int narrowest = 12;
+        bool cut = false;
+        // A table too wide even with its text columns cut stays whole: cutting would lose names and still not fit.
+        int narrowestLine = widths.Select((w, s) => right[s] ? w : Math.Min(w, narrowest)).Sum() + 2 * (widths.Length - 1);
+        if (narrowestLine > LineWidth) return false;
+        while (widths.Sum() + 2 * (widths.Length - 1) > LineWidth)
+        {
+            int best = -1, bestCut = int.MaxValue;
+            for (int s = 0; s < widths.Length; s++)
+            {
+                if (right[s] || widths[s] <= narrowest) continue;
+                int cuts = cellLengths[s].Count(n => n >= widths[s]);
+                if (cuts < bestCut || (cuts == bestCut && widths[s] > widths[best])) (best, bestCut) = (s, cuts);
+            }
+            if (best < 0) break;
+            widths[best]--;
+            cut = true;
+        }
+        return cut;
+    }
+
+    /// <summary>Writes <paramref name="text"/> in lines of at most <see cref="LineWidth"/>, breaking at spaces; later lines start with <paramref name="continuation"/>.</summary>
+    public static void WriteWrapped(TextWriter writer, string text, string continuation)
+    {
+        int indent = text.Length - text.TrimStart(' ').Length;
+        var line = new System.Text.StringBuilder(text[..indent]);
+        bool empty = true;
+        foreach (var word in text[indent..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!empty && line.Length + 1 + word.Length > LineWidth)
+            {
+                writer.WriteLine(line.ToString());
+                line.Clear().Append(continuation);
+                empty = true;
+            }
+            if (!empty) line.Append(' ');
+            line.Append(word);
+            empty = false;
+        }
+        writer.WriteLine(line.ToString());
+    }
+
+    /// <summary>How facts are written: reals (milliseconds mostly) with three decimals.</summary>
+    private static readonly ReportColumn FactColumn = new("fact", "fact", ColumnKind.Real, 3);
 
     private static JsonObject RowObject(Report report, object?[] row)
     {
@@ -132,12 +219,13 @@ public static class ReportWriter
         _ => value.ToString() ?? "",
     };
 
-    /// <summary>The value as a person reads it: thousands separators, reals to the column's decimals.</summary>
+    /// <summary>The value as a person reads it (<see cref="NumberFormat"/>): thousands separators, reals to the column's decimals.</summary>
     private static string Human(object? value, ReportColumn? column) => value switch
     {
         null => "",
-        int or long => Convert.ToInt64(value).ToString("N0", CultureInfo.InvariantCulture),
-        double or float => Convert.ToDouble(value).ToString("N" + (column?.Decimals ?? 4), CultureInfo.InvariantCulture),
+        int or long => NumberFormat.Count(Convert.ToInt64(value)),
+        double or float when column?.Kind == ColumnKind.Significant => NumberFormat.Significant(Convert.ToDouble(value)),
+        double or float => NumberFormat.Fixed(Convert.ToDouble(value), column?.Decimals ?? 4),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

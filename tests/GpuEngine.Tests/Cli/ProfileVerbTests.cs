@@ -4,7 +4,7 @@ namespace GpuEngine.Tests.Cli;
 
 public class ProfileVerbTests
 {
-    private static readonly string[] Small = ["profile", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--warmup", "0", "--runs", "1"];
+    private static readonly string[] Small = ["profile", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--warmup", "1", "--runs", "1"];
 
     [Fact]
     public void TraceIsJsonWithOneCompleteEventPerKernel()
@@ -39,7 +39,7 @@ public class ProfileVerbTests
             var (exit, _, error) = Gpuengine.Run([.. Small, "--format", "csv", "--save", directory]);
             Assert.True(exit == 0, error);
             var files = Directory.GetFiles(directory).Select(Path.GetFileName).Order().ToList();
-            Assert.Equal(["profile-tape.csv", "profile-tape.json", "profile-tape.md", "trace.json"], files);
+            Assert.Equal(["layers.png", "profile-tape.csv", "profile-tape.json", "profile-tape.md", "trace.json"], files);
             var csv = Path.Combine(directory, "profile-tape.csv");
             File.WriteAllText(csv, "mine");
 
@@ -94,7 +94,7 @@ public class ProfileVerbTests
             (exit, var table, error) = Gpuengine.Run([.. int8, "--save", saved]);
             Assert.True(exit == 0, error);
             Assert.Contains("Quantize", table);
-            Assert.Equal(["profile-tape.csv", "profile-tape.json", "profile-tape.md", "trace.json"], Directory.GetFiles(saved).Select(Path.GetFileName).Order());
+            Assert.Equal(["layers.png", "profile-tape.csv", "profile-tape.json", "profile-tape.md", "trace.json"], Directory.GetFiles(saved).Select(Path.GetFileName).Order());
             using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(saved, "profile-tape.json")));
             Assert.Contains("MSE", json.RootElement.GetProperty("calibration").GetString());
             int launches = json.RootElement.GetProperty("kernel_launches").GetInt32();
@@ -135,7 +135,7 @@ public class ProfileVerbTests
     [Fact]
     public void ZooOverviewHasOneRowPerModel()
     {
-        var (exit, output, error) = Gpuengine.Run("profile", "--zoo", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--warmup", "0", "--runs", "1", "--format", "json");
+        var (exit, output, error) = Gpuengine.Run("profile", "--zoo", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--warmup", "1", "--runs", "1", "--format", "json");
         Assert.True(exit == 0, error);
         using var doc = JsonDocument.Parse(output);
         var model = Assert.Single(doc.RootElement.GetProperty("models").EnumerateArray());

@@ -45,15 +45,15 @@ public sealed class PlanVerbTests
     }
 
     [Fact]
-    public void SvgIsWellFormedWithABoxPerTensor()
+    public void SvgIsWellFormedAndTitled()
     {
         var (code, output, error) = Run("plan", "-m", "repvgg-a0", "--format", "svg");
         Assert.True(code == 0, error);
         var svg = XDocument.Parse(output);
         XNamespace ns = "http://www.w3.org/2000/svg";
-        var titles = svg.Descendants(ns + "title").Select(t => t.Value).ToList();
-        Assert.Contains(titles, t => t.StartsWith("stage0.rbr_reparam (", StringComparison.Ordinal));
-        Assert.Contains(titles, t => t.StartsWith("step 0: stage0.rbr_reparam", StringComparison.Ordinal));
+        var texts = svg.Descendants(ns + "text").Select(t => t.Value.Trim()).ToList();
+        Assert.Contains("repvgg-a0 (fp32, input 1x3x224x224): memory timeline", texts);
+        Assert.Contains(texts, t => t.StartsWith("arena 3,010,560 B", StringComparison.Ordinal));
     }
 
     [Theory]

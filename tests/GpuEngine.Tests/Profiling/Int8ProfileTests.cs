@@ -38,7 +38,7 @@ public sealed class Int8Profiles : IDisposable
     {
         var session = new InferenceSession(Graph, options);
         _sessions.Add(session);
-        var profile = SessionProfiler.Measure(session, RandomInput.Uniform(Graph.Inputs[0].Shape, 1), new ProfileOptions(Warmup: 0, Runs: 2));
+        var profile = SessionProfiler.Measure(session, RandomInput.Uniform(Graph.Inputs[0].Shape, 1), new ProfileOptions(Warmup: 1, Runs: 2));
         return profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
     }
 
@@ -160,8 +160,8 @@ public class Int8ProfileTests(Int8Profiles int8) : IClassFixture<Int8Profiles>
         var addsum = ProfileReport.Create(int8.Addsum, ProfileReportType.Node);
         string[] same = ["name", "type", "covers", "in_shape", "out_shape", "params", "flops", "macc", "act_bytes_int8", "addsum_bytes_int32"];
         string[] measuredOrDerived = ["kernel", "latency_median_ms", "latency_p90_ms", "latency_min_ms", "gbps", "gflops", "intensity", "roofline_pct",
-            "measured_bytes", "traffic_ratio", "net_dev_mem", "dev_mem_alloc", "dev_max_mem_alloc"];
-        Assert.Equal(fused.Columns.Select(c => c.Key).Order(), same.Concat(measuredOrDerived).Concat(["mem_r", "mem_w", "mem_rw"]).Order());
+            "measured_bytes", "traffic_ratio", "net_dev_mem", "dev_mem_alloc", "dev_max_mem_alloc", "time_pct"];
+        Assert.Equal(fused.Columns.Select(c => c.Key).Order(), same.Concat(measuredOrDerived).Concat(["mem_r", "mem_w", "mem_rw", "energy"]).Order());
         var model = int8.Graph;
         for (int i = 0; i < fused.Rows.Count; i++)
         {
@@ -222,7 +222,7 @@ public class Int8ZooProfileTests
         var options = new SessionOptions { Device = "cpu", Precision = Precision.Int8, Int8Mode = mode };
         var quantized = Quantizer.Calibrate(graph, options, new CalibrationOptions { Samples = 1 });
         using var session = new InferenceSession(graph, options with { Quantization = quantized });
-        var profile = SessionProfiler.Measure(session, RandomInput.Uniform(graph.Inputs[0].Shape, 1), new ProfileOptions(Warmup: 0, Runs: 1))
+        var profile = SessionProfiler.Measure(session, RandomInput.Uniform(graph.Inputs[0].Shape, 1), new ProfileOptions(Warmup: 1, Runs: 1))
             with { MeasuredBytes = MeasuredTraffic.Count(session) };
         foreach (var type in Enum.GetValues<ProfileReportType>())
             MeasuredProfileTests.AssertTotalsAreTheSumOfTheRows(ProfileReport.Create(profile, type));

@@ -15,7 +15,7 @@ public sealed class SmallProfile : IDisposable
     {
         var graph = WeightInitializer.Initialize(ModelZoo.Create("repvgg-n1-train", new TensorShape(1, 3, 32, 32)), 1);
         Session = new InferenceSession(graph, new SessionOptions { Device = "cpu", Reparameterize = true });
-        Profile = SessionProfiler.Measure(Session, RandomInput.Uniform(graph.Inputs[0].Shape, 1), new ProfileOptions(Warmup: 0, Runs: 2));
+        Profile = SessionProfiler.Measure(Session, RandomInput.Uniform(graph.Inputs[0].Shape, 1), new ProfileOptions(Warmup: 1, Runs: 2));
     }
 
     public InferenceSession Session { get; }
@@ -74,10 +74,14 @@ public class MeasuredProfileTests(SmallProfile small) : IClassFixture<SmallProfi
     }
 
     [Fact]
-    public void IncludeKeepsAndExcludeDropsColumns()
+    public void IncludeAddsToTheDefaultAndExcludeDropsColumns()
     {
         var report = ProfileReport.Create(small.Profile, ProfileReportType.Root);
-        Assert.Equal(["name", "flops", "latency_median_ms"], report.Select(["latency_median_ms", "flops", "name"], null).Columns.Select(c => c.Key));
+        Assert.Equal(["name", "type", "out_shape", "params", "macc", "mem_rw", "latency_median_ms", "time_pct"], report.Select(null, null).Columns.Select(c => c.Key));
+        Assert.Equal(["name", "type", "out_shape", "params", "flops", "macc", "mem_rw", "latency_median_ms", "time_pct", "energy"],
+            report.Select(["energy", "flops"], null).Columns.Select(c => c.Key));
+        Assert.Equal(ProfileRow.Columns.Count, report.Select(["all"], null).Columns.Count);
+        Assert.Equal(ProfileRow.Columns.Count - 2, report.Select(null, ["kernel", "covers"], everyColumn: true).Columns.Count);
         Assert.DoesNotContain("kernel", report.Select(null, ["kernel", "covers"]).Columns.Select(c => c.Key));
         Assert.Throws<GpuEngineException>(() => report.Select(["latency"], null));
     }
