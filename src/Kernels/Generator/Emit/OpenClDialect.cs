@@ -18,7 +18,6 @@ namespace GpuEngine.Kernels.Generator.Emit
                 GlobalSpace = "__global ",
                 SharedQualifier = "__local ",
                 LongSuffix = "L",
-                TemplateIndex = 1,
                 Prelude = Support,
             };
             d.Types[SpecialType.System_Boolean] = "bool";
@@ -67,7 +66,7 @@ float gpue_atomic_add_float(volatile __global float* p, float v) {
     }
 
     /// <summary>
-    /// Support code both dialects share verbatim (plain C that means the same in both). Device-memory element
+    /// Support code of the OpenCL prelude (plain C). Device-memory element
     /// accesses go through GPUE_AT. Compiled with -D GPUE_COUNT_BYTES (the profiler's measured bytes), GPUE_AT adds the
     /// element's size to the work item's private tally (a comma expression yielding the element's address, so the
     /// access stays an lvalue), helpers that take views receive the tally's address, and the kernel adds the tally
