@@ -1,9 +1,10 @@
 namespace GpuEngine.Kernels;
 
 /// <summary>
-/// Marks a <c>static void</c> method as a kernel. Parameters, in order: a <see cref="WorkItem"/>, then
-/// <see cref="View{T}"/> parameters, then <c>int</c>/<c>float</c> scalars. The source generator translates
-/// the body to CUDA C and OpenCL C and registers a <see cref="KernelDescriptor"/> in <c>GeneratedKernels</c>.
+/// Marks a <c>static void</c> explicitly grouped ILGPU kernel. Parameters, in order: <c>ArrayView&lt;T&gt;</c> views,
+/// then <c>int</c>/<c>float</c> scalars or a parameter struct, then <c>SpecializedValue&lt;T&gt;</c> values (docs/kernels.md).
+/// The source generator translates it to the cpu backend's C# and OpenCL C and registers a
+/// <see cref="KernelDescriptor"/> (with ILGPU loaders) in <c>GeneratedKernels</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
 public sealed class KernelAttribute : Attribute
@@ -13,31 +14,28 @@ public sealed class KernelAttribute : Attribute
 }
 
 /// <summary>
-/// Marks a static method callable from kernels; it is emitted as a device function. Parameters may be
-/// scalars or views (a view becomes a pointer plus <c>name_length</c>).
+/// Marks the generator's C# translation of a helper (kernel source needs no marker: any static method of the project
+/// a kernel calls is a helper). The OpenCL emitter emits it as a device function.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
 public sealed class KernelHelperAttribute : Attribute;
 
 /// <summary>
-/// Marks a scalar kernel parameter as a compile-time constant: it is not a device argument; the backend
-/// compiles (and caches) a variant with <c>-D name=value</c>. Use distinctive names (not x/y/z), since the
-/// name becomes a preprocessor macro in the device code.
+/// Marks, in the generator's C# translation, the scalar that stands for an ILGPU <c>SpecializedValue&lt;T&gt;</c>: not an
+/// OpenCL argument; the backend compiles (and caches) a variant with <c>-D GPUE_S_name=value</c>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Parameter, Inherited = false)]
 public sealed class SpecializeAttribute : Attribute;
 
 /// <summary>
-/// Maps an API member to device code per dialect. Templates use <c>{0}</c>, <c>{1}</c>... for the rendered
-/// arguments (a view argument renders as its already-offset element pointer, to be indexed with <c>GPUE_AT(p, i)</c>
-/// so the counting build tallies the access as the member's C# body does on the CPU). Read by the generator only.
+/// Maps a member of the cpu backend's kernel API (WorkItem, CpuGroup, CpuAtomic) to OpenCL C. Templates use <c>{0}</c>,
+/// <c>{1}</c>... for the rendered arguments (a view argument renders as its already-offset element pointer, to be
+/// indexed with <c>GPUE_AT(p, i)</c> so the counting build tallies the access as the member's C# body does on the CPU).
+/// Read by the generator only.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Property, Inherited = false)]
-public sealed class DeviceIntrinsicAttribute(string cuda, string openCl) : Attribute
+public sealed class DeviceIntrinsicAttribute(string openCl) : Attribute
 {
-    /// <summary>CUDA C template.</summary>
-    public string Cuda { get; } = cuda;
-
     /// <summary>OpenCL C template.</summary>
     public string OpenCl { get; } = openCl;
 }

@@ -4,11 +4,11 @@ namespace GpuEngine.Kernels;
 public static class CpuAtomic
 {
     /// <summary>Adds <paramref name="value"/> to <c>view[index]</c> atomically.</summary>
-    [DeviceIntrinsic("atomicAdd(&GPUE_AT({0}, {1}), {2})", "atomic_add(&GPUE_AT({0}, {1}), {2})")]
+    [DeviceIntrinsic("atomic_add(&GPUE_AT({0}, {1}), {2})")]
     public static int Add(View<int> view, int index, int value) => Interlocked.Add(ref view[index], value) - value;
 
     /// <summary>Adds <paramref name="value"/> to <c>view[index]</c> atomically (OpenCL 1.2 has no float atomics: a compare-exchange loop).</summary>
-    [DeviceIntrinsic("atomicAdd(&GPUE_AT({0}, {1}), {2})", "gpue_atomic_add_float(&GPUE_AT({0}, {1}), {2})")]
+    [DeviceIntrinsic("gpue_atomic_add_float(&GPUE_AT({0}, {1}), {2})")]
     public static float Add(View<float> view, int index, float value)
     {
         ref float target = ref view[index];
@@ -22,7 +22,7 @@ public static class CpuAtomic
     }
 
     /// <summary>Stores the larger of <c>view[index]</c> and <paramref name="value"/> atomically.</summary>
-    [DeviceIntrinsic("atomicMax(&GPUE_AT({0}, {1}), {2})", "atomic_max(&GPUE_AT({0}, {1}), {2})")]
+    [DeviceIntrinsic("atomic_max(&GPUE_AT({0}, {1}), {2})")]
     public static int Max(View<int> view, int index, int value)
     {
         ref int target = ref view[index];

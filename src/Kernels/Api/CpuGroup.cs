@@ -17,7 +17,7 @@ public static class CpuGroup
         CpuGroupContext.Current.NextShared<T>(length);
 
     /// <summary>Waits until every work item of the group gets here; shared and global writes before it are visible after.</summary>
-    [DeviceIntrinsic("__syncthreads()", "barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)")]
+    [DeviceIntrinsic("barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)")]
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Barrier() => CpuGroupContext.Current.Barrier();
 }

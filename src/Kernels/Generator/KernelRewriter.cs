@@ -67,12 +67,12 @@ namespace GpuEngine.Kernels.Generator
             return false;
         }
 
-        /// <summary>The [DeviceIntrinsic] template of <paramref name="symbol"/> for a dialect, or null.</summary>
-        internal static string? IntrinsicTemplate(ISymbol symbol, int templateIndex)
+        /// <summary>The [DeviceIntrinsic] OpenCL template of <paramref name="symbol"/>, or null.</summary>
+        internal static string? IntrinsicTemplate(ISymbol symbol)
         {
             foreach (var a in symbol.GetAttributes())
-                if (a.AttributeClass?.ToDisplayString() == "GpuEngine.Kernels.DeviceIntrinsicAttribute" && a.ConstructorArguments.Length == 2)
-                    return a.ConstructorArguments[templateIndex].Value as string;
+                if (a.AttributeClass?.ToDisplayString() == "GpuEngine.Kernels.DeviceIntrinsicAttribute" && a.ConstructorArguments.Length == 1)
+                    return a.ConstructorArguments[0].Value as string;
             return null;
         }
     }

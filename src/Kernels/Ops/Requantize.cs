@@ -12,7 +12,7 @@ namespace GpuEngine.Kernels.Ops;
 /// </summary>
 public static class RequantizeKernels
 {
-    /// <summary>Modes of the int8 GEMM-like kernels (a [Specialize] argument).</summary>
+    /// <summary>Modes of the int8 GEMM-like kernels (a SpecializedValue&lt;int&gt; argument).</summary>
     public const int Fused = 0;
 
     /// <summary>Write acc + bias to the int32 "addsum" buffer; a later <see cref="Requantize"/> makes int8 of it.</summary>

@@ -62,6 +62,7 @@ public class BackendArgumentTests
         Assert.Throws<ArgumentException>(() => KernelSpecialization.Literal(f, BitConverter.SingleToInt32Bits(float.NaN), "k"));
     }
 
+    /// <summary>Each specialized value is one define, prefixed (GPUE_S_) so no header identifier can collide with it (NVRTC's builtin header has parameters named mode).</summary>
     [Fact]
     public void DefinesFollowParameterOrder()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuEngine.Backends.Ilgpu;
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
 
@@ -35,7 +36,7 @@ public sealed class CudaBackend : IlgpuBackend
         try
         {
             // ILGPU lists only devices whose architecture and driver it can target; it swallows driver errors itself.
-            context = Context.Create(b => b.Cuda().Profiling());
+            context = Context.Create(b => b.Cuda().Profiling().EnableAlgorithms());
             var devices = context.GetCudaDevices();
             if (devices.Count == 0) throw new BackendUnavailableException("CUDA", WhyNoDevice());
             return (context, devices[0].CreateCudaAccelerator(context));

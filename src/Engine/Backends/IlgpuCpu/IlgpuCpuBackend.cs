@@ -1,5 +1,6 @@
 using GpuEngine.Backends.Ilgpu;
 using ILGPU;
+using ILGPU.Algorithms;
 using ILGPU.Runtime.CPU;
 
 namespace GpuEngine.Backends.IlgpuCpu;
@@ -17,7 +18,7 @@ public sealed class IlgpuCpuBackend : IlgpuBackend
     /// </summary>
     private static readonly CPUDevice Device = new(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 8, numMultiprocessors: 1);
 
-    public IlgpuCpuBackend() : this(Context.Create(b => b.CPU(Device).Profiling())) { }
+    public IlgpuCpuBackend() : this(Context.Create(b => b.CPU(Device).Profiling().EnableAlgorithms())) { }
 
     private IlgpuCpuBackend(Context context) : base(context, context.GetCPUDevice(0).CreateCPUAccelerator(context)) { }
 

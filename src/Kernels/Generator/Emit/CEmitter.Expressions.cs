@@ -114,7 +114,7 @@ namespace GpuEngine.Kernels.Generator.Emit
             var symbol = _model.GetSymbolInfo(ma).Symbol;
             if (symbol is IPropertySymbol property)
             {
-                var template = KernelRewriter.IntrinsicTemplate(property, _dialect.TemplateIndex);
+                var template = KernelRewriter.IntrinsicTemplate(property);
                 if (template != null) return template;
                 if (property.Name == "Length" && KernelRewriter.IsView(property.ContainingType, out _) && ma.Expression is IdentifierNameSyntax view)
                     return Identifier(view) + "_length";
@@ -132,7 +132,7 @@ namespace GpuEngine.Kernels.Generator.Emit
                 return "0";
             }
             var args = new List<string>();
-            string? template = KernelRewriter.IntrinsicTemplate(method, _dialect.TemplateIndex) ?? KnownMethods.Find(method, _dialect);
+            string? template = KernelRewriter.IntrinsicTemplate(method) ?? KnownMethods.Find(method, _dialect);
             foreach (var argument in call.ArgumentList.Arguments)
             {
                 args.Add(Expr(argument.Expression));

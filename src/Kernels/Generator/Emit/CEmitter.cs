@@ -7,9 +7,9 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace GpuEngine.Kernels.Generator.Emit
 {
     /// <summary>
-    /// Writes C-like device code (CUDA C or OpenCL C, chosen by the <see cref="Dialect"/> table) for one kernel
-    /// and the helpers it calls. Assumes <see cref="KernelRewriter"/> accepted the bodies; anything it still
-    /// cannot express is reported as GPUE0013 instead of being emitted wrongly.
+    /// Writes OpenCL C (the <see cref="Dialect"/> table) for one kernel and the helpers it calls, reading the kernel's
+    /// CPU form (the generator's C# translation of the ILGPU source). Assumes <see cref="KernelRewriter"/> accepted the
+    /// ILGPU source; anything it still cannot express is reported as GPUE0013 instead of being emitted wrongly.
     /// </summary>
     internal sealed partial class CEmitter
     {

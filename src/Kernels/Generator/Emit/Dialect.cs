@@ -4,8 +4,8 @@ using Microsoft.CodeAnalysis;
 namespace GpuEngine.Kernels.Generator.Emit
 {
     /// <summary>
-    /// What differs between CUDA C and OpenCL C, as data (tinygrad's renderer tables): qualifiers, address
-    /// spaces, type names, the prelude of support functions, and which intrinsic template to use.
+    /// The C dialect the emitter writes, as data (tinygrad's renderer tables): qualifiers, address spaces, type
+    /// names and the prelude of support functions. OpenCL C 1.2 is the only one (CUDA is ILGPU's PTX backend).
     /// </summary>
     internal sealed class Dialect
     {
@@ -31,9 +31,6 @@ namespace GpuEngine.Kernels.Generator.Emit
 
         /// <summary>Device spelling of each supported C# special type.</summary>
         public Dictionary<SpecialType, string> Types { get; } = new Dictionary<SpecialType, string>();
-
-        /// <summary>Index of the template in [DeviceIntrinsic(cuda, openCl)] and in <see cref="KnownMethods"/>.</summary>
-        public int TemplateIndex { get; set; }
 
         /// <summary>The device name of <paramref name="type"/>, or null when unsupported.</summary>
         public string? TypeName(ITypeSymbol type) =>
