@@ -57,7 +57,7 @@ public sealed class CheckVerb : OutputOptions, ICommand
             Device = backend, Seed = Seed, KernelsOnly = KernelsOnly, AlterDeviceOutput = AlterDeviceOutput,
             Filters = [.. (Cases ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
             Progress = r => context.Error.WriteLine(
-                $"{(r.Passed ? "PASS" : "FAIL")}  {r.Case,-40} {r.Shape,-14} {r.Comparison.Summary}  ({r.DeviceMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms)"),
+                $"{(r.Passed ? "PASS" : "FAIL")}  {r.Case,-40} {r.Shape,-14} {r.Comparison.Summary}  (run {r.DeviceMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms, case {r.CaseSeconds.ToString("F1", CultureInfo.InvariantCulture)} s)"),
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var results = DeviceCheck.Run(backend, options);

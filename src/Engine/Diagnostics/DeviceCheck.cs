@@ -6,7 +6,7 @@ namespace GpuEngine.Diagnostics;
 
 /// <summary>One case of a device check: what ran, against what, how far apart, and whether that is within the rule.</summary>
 public sealed record DeviceCheckResult(string Case, string Shape, Precision Precision, string Kernels, CheckComparison Comparison,
-    double DeviceMilliseconds)
+    double DeviceMilliseconds, double CaseSeconds)
 {
     public bool Passed => Comparison.Passed;
 }
@@ -61,11 +61,13 @@ public static class DeviceCheck
         {
             if (options.KernelsOnly && check.IsModel) continue;
             if (options.Filters.Count > 0 && !options.Filters.Any(f => check.Name.Contains(f, StringComparison.OrdinalIgnoreCase))) continue;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var run = check.Run(backend);
-            var expected = backend == "cpu" ? check.Reference() : check.Run("cpu").Output;
+            var expected = backend == "cpu" ? check.Reference() : check.Run("cpu", timed: false).Output;
             var actual = options.AlterDeviceOutput?.Invoke(check.Name, run.Output) ?? run.Output;
             var comparison = check.Precision == Precision.Int8 ? CheckComparison.BitExact(expected, actual) : CheckComparison.Relative(expected, actual, Fp32Tolerance);
-            var result = new DeviceCheckResult(check.Name, check.Shape, check.Precision, string.Join(" ", run.Kernels), comparison, run.Milliseconds);
+            var result = new DeviceCheckResult(check.Name, check.Shape, check.Precision, string.Join(" ", run.Kernels), comparison, run.Milliseconds,
+                clock.Elapsed.TotalSeconds);
             results.Add(result);
             options.Progress?.Invoke(result);
         }

@@ -30,8 +30,11 @@ public abstract class DeviceCheckCase(string name, string shape, Precision preci
     /// <summary>Whole models (false: single kernels or single ops); <c>--kernels-only</c> skips these.</summary>
     public virtual bool IsModel => false;
 
-    /// <summary>Runs the case on <paramref name="device"/> (a name BackendFactory takes).</summary>
-    public abstract CheckRun Run(string device);
+    /// <summary>
+    /// Runs the case on <paramref name="device"/> (a name BackendFactory takes); <paramref name="timed"/> adds a second,
+    /// timed run after the first (which compiles), else <see cref="CheckRun.Milliseconds"/> is the first run's.
+    /// </summary>
+    public abstract CheckRun Run(string device, bool timed = true);
 
     /// <summary>The answer from plain loops, independent of every backend.</summary>
     public abstract CheckOutput Reference();
@@ -48,11 +51,17 @@ public sealed class GraphCheckCase : DeviceCheckCase
     private readonly SessionOptions _options;
     private readonly Lazy<(Graph Exec, QuantizedModel Model)> _quantized;
 
+    /// <summary>A case on <paramref name="shapes"/> with random weights from <paramref name="seed"/>.</summary>
     public GraphCheckCase(string name, Graph shapes, int seed, SessionOptions options, bool isModel)
+        : this(name, shapes, Weights(shapes, seed), seed, options, isModel)
+    {
+    }
+
+    /// <summary>A case on weights drawn when first needed (so a filtered-out case costs nothing), shared by fp32 and int8 cases of one model.</summary>
+    public GraphCheckCase(string name, Graph shapes, Lazy<Graph> weighted, int seed, SessionOptions options, bool isModel)
         : base(name, shapes.Inputs[0].Shape.ToString(), options.Precision)
     {
-        // Weights are drawn when the case first runs, so a filtered-out case costs nothing.
-        _graph = new(() => WeightInitializer.Initialize(shapes, unchecked((ulong)seed)));
+        _graph = weighted;
         _input = new(() => RandomInput.Uniform(shapes.Inputs[0].Shape, seed));
         _options = options;
         IsModel = isModel;
@@ -66,13 +75,20 @@ public sealed class GraphCheckCase : DeviceCheckCase
 
     public override bool IsModel { get; }
 
-    public override CheckRun Run(string device)
+    /// <summary>The graph with random weights from <paramref name="seed"/>, drawn on first use.</summary>
+    public static Lazy<Graph> Weights(Graph shapes, int seed) => new(() => WeightInitializer.Initialize(shapes, unchecked((ulong)seed)));
+
+    public override CheckRun Run(string device, bool timed = true)
     {
         var options = _options with { Device = device, Quantization = Precision == Precision.Int8 ? _quantized.Value.Model : null };
         using var session = new InferenceSession(_graph.Value, options);
-        session.Run(_input.Value); // the first run compiles
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var floats = session.Run(_input.Value).Floats;
+        if (timed)
+        {
+            clock.Restart(); // the first run compiled
+            floats = session.Run(_input.Value).Floats;
+        }
         double ms = clock.Elapsed.TotalMilliseconds;
         var int8 = Precision == Precision.Int8 ? session.ReadTensor(session.OutputMetadata[0].Name).AsSpan<sbyte>().ToArray() : null;
         return new CheckRun(new CheckOutput(floats, int8), [.. session.Launches.Select(l => l.Kernel.Name).Distinct()], ms);

@@ -20,7 +20,7 @@ public static class Float64Reference
             var x = values[node.Inputs[0]];
             var i = graph.InputShape(node);
             var o = graph.OutputShape(node);
-            double[] W(string role) => [.. graph.Weight(node.ParameterName(role)).Floats.Select(v => (double)v)];
+            float[] W(string role) => graph.Weight(node.ParameterName(role)).Floats;
             values[node.Output] = node.Op switch
             {
                 Conv2d c => Activate(Conv(c, x, i, o, W("weight"), c.HasBias ? W("bias") : null), c.Fused),
@@ -39,7 +39,7 @@ public static class Float64Reference
         return values[graph.Outputs[0]];
     }
 
-    private static double[] Conv(Conv2d c, double[] x, TensorShape i, TensorShape o, double[] w, double[]? bias)
+    private static double[] Conv(Conv2d c, double[] x, TensorShape i, TensorShape o, float[] w, float[]? bias)
     {
         var y = new double[o.Elements];
         int cinPerGroup = c.InChannels / c.Groups, coutPerGroup = c.OutChannels / c.Groups;
@@ -49,7 +49,7 @@ public static class Float64Reference
             for (int oh = 0; oh < o.H; oh++)
                 for (int ow = 0; ow < o.W; ow++)
                 {
-                    double sum = bias?[co] ?? 0;
+                    double sum = bias?[co] ?? 0.0;
                     for (int ci = 0; ci < cinPerGroup; ci++)
                         for (int kh = 0; kh < c.Kernel.H; kh++)
                             for (int kw = 0; kw < c.Kernel.W; kw++)
@@ -57,7 +57,7 @@ public static class Float64Reference
                                 int ih = oh * c.Stride.H - c.Padding.H + kh * c.Dilation.H, iw = ow * c.Stride.W - c.Padding.W + kw * c.Dilation.W;
                                 if (ih < 0 || ih >= i.H || iw < 0 || iw >= i.W) continue;
                                 sum += x[(((long)n * i.C + g * cinPerGroup + ci) * i.H + ih) * i.W + iw]
-                                    * w[(((long)co * cinPerGroup + ci) * c.Kernel.H + kh) * c.Kernel.W + kw];
+                                    * (double)w[(((long)co * cinPerGroup + ci) * c.Kernel.H + kh) * c.Kernel.W + kw];
                             }
                     y[((long)plane * o.H + oh) * o.W + ow] = sum;
                 }
@@ -65,27 +65,27 @@ public static class Float64Reference
         return y;
     }
 
-    private static double[] Dense(Linear l, double[] x, int batch, double[] w, double[]? bias)
+    private static double[] Dense(Linear l, double[] x, int batch, float[] w, float[]? bias)
     {
         var y = new double[batch * l.OutFeatures];
         Parallel.For(0, batch * l.OutFeatures, index =>
         {
             int n = index / l.OutFeatures, o = index % l.OutFeatures;
-            double sum = bias?[o] ?? 0;
-            for (int k = 0; k < l.InFeatures; k++) sum += x[(long)n * l.InFeatures + k] * w[(long)o * l.InFeatures + k];
+            double sum = bias?[o] ?? 0.0;
+            for (int k = 0; k < l.InFeatures; k++) sum += x[(long)n * l.InFeatures + k] * (double)w[(long)o * l.InFeatures + k];
             y[index] = sum;
         });
         return y;
     }
 
-    private static double[] Normalize(BatchNorm2d bn, double[] x, TensorShape s, double[] gamma, double[] beta, double[] mean, double[] variance)
+    private static double[] Normalize(BatchNorm2d bn, double[] x, TensorShape s, float[] gamma, float[] beta, float[] mean, float[] variance)
     {
         var y = new double[x.Length];
         long plane = (long)s.H * s.W;
         for (long i = 0; i < x.Length; i++)
         {
             int c = (int)(i / plane % s.C);
-            y[i] = (x[i] - mean[c]) / Math.Sqrt(variance[c] + bn.Epsilon) * gamma[c] + beta[c];
+            y[i] = (x[i] - mean[c]) / Math.Sqrt((double)variance[c] + bn.Epsilon) * gamma[c] + beta[c];
         }
         return y;
     }

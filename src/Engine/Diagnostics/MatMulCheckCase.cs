@@ -23,7 +23,7 @@ public sealed class MatMulCheckCase : DeviceCheckCase
     /// <summary>The int8 case's requantization: a real scale of about 1/(64·k) keeps the outputs spread over int8.</summary>
     private const int Multiplier = 1_500_000_000, Shift = 11, ZeroPoint = 3;
 
-    public override CheckRun Run(string device)
+    public override CheckRun Run(string device, bool timed = true)
     {
         using var backend = BackendFactory.Create(device);
         var buffers = new List<DeviceBuffer>();
