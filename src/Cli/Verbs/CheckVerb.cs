@@ -54,7 +54,7 @@ public sealed class CheckVerb : OutputOptions, ICommand
         using (var probe = BackendFactory.Choose(wanted)) (backend, explanation) = (probe.Backend.Name, probe.Explanation);
         var options = new DeviceCheckOptions
         {
-            Device = backend, Seed = Seed, KernelsOnly = KernelsOnly, AlterDeviceOutput = AlterDeviceOutput,
+            Seed = Seed, KernelsOnly = KernelsOnly, AlterDeviceOutput = AlterDeviceOutput,
             Filters = [.. (Cases ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
             Progress = r => context.Error.WriteLine(
                 $"{(r.Passed ? "PASS" : "FAIL")}  {r.Case,-40} {r.Shape,-14} {r.Comparison.Summary}  (run {r.DeviceMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms, case {r.CaseSeconds.ToString("F1", CultureInfo.InvariantCulture)} s)"),

@@ -14,9 +14,6 @@ public sealed record DeviceCheckResult(string Case, string Shape, Precision Prec
 /// <summary>What <see cref="DeviceCheck.Run"/> runs and how.</summary>
 public sealed record DeviceCheckOptions
 {
-    /// <summary>The device to check: any name BackendFactory takes (auto resolves first).</summary>
-    public string Device { get; init; } = "auto";
-
     public int Seed { get; init; }
 
     /// <summary>Skip the whole-model cases.</summary>
