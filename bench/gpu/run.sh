@@ -2,7 +2,7 @@
 # Everything a lent GPU session measures, in one device call (the machine has no .NET and no network).
 # Here:        ../shared/tools/device-pack.sh            (packs gpuengine into .device/gpuengine.tar.xz)
 # Device tool: run  command="bash bench/gpu/run.sh"  carry=[".device"]
-# Results land in $OUT: devices, the kernel check against the cpu reference, RepVGG-A0 fp32/int8 profiles at
+# Results land in $OUT: devices, the kernel and model check (cuda against cpu, cpu against the reference loops), RepVGG-A0 fp32/int8 profiles at
 # batch 1 and 256, the PyTorch peer (peer.py), weights/convert.py against PyTorch (check_weights.py), and
 # results.md (table.py), which is what gets committed under bench/results/.
 # Each step runs even when an earlier one failed; steps.txt has every command with its exit code and seconds.
@@ -23,8 +23,13 @@ step() {  # step NAME COMMAND...: output to $out/NAME.txt, exit code and time to
 
 { nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv; date -u; } >"$out/machine.txt" 2>&1
 step devices "$ge" devices
-step check "$ge" check --device cuda
-# Calibrate once at batch 1 (calibration keeps every activation on the host; at batch 256 that is gigabytes).
+# The check: every kernel family fp32 and int8 (bit-exact), and RepVGG-A0 (both forms), RepVGG-N1, MobileNetV2 and
+# VGG11-BN fp32 and int8 against the cpu backend; one line per case in check.txt, the report in check.md. Then the
+# cpu backend itself against the float64/integer reference loops, on this machine's CPU.
+step check "$ge" check --device cuda --format md --output "$out/check.md" --force
+step check-cpu "$ge" check --device cpu --format md --output "$out/check-cpu.md" --force
+# Calibrate once at batch 1: calibration always runs on the cpu backend (so int8 answers do not depend on the device,
+# docs/quantization.md) and keeps every activation on the host; at batch 256 that is minutes and gigabytes.
 step quantize "$ge" quantize --model repvgg-a0 --classes 1000 --input 1x3x224x224 --device cuda --out /tmp/ge-a0-int8.safetensors --force
 for precision in fp32 int8; do
     quantized=()

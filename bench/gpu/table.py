@@ -55,8 +55,13 @@ def main(folder):
         for r in rows:
             print(f"| {r['name']} | {r['kernel']} | {r['latency_median_ms']:.3f} | {r.get('gflops', 0):,.1f} | {r.get('gbps', 0):,.1f} |")
 
-    print("\n## Every kernel against the cpu reference (`gpuengine check --device cuda`)\n")
-    print("```\n" + "\n".join(tail(os.path.join(folder, "check.txt"), 15)) + "\n```")
+    print("\n## Every kernel and model against the cpu reference (`gpuengine check --device cuda`)\n")
+    for name in ("check.md", "check-cpu.md"):
+        report = os.path.join(folder, name)
+        if os.path.exists(report):
+            with open(report, encoding="utf-8") as f:
+                print(f.read())
+    print("```\n" + "\n".join(tail(os.path.join(folder, "check.txt"), 3)) + "\n```")
 
     weights = load(os.path.join(folder, "weights.json"))
     print("\n## weights/convert.py and the name maps against PyTorch (float64 reference, engine on the GPU)\n")

@@ -32,7 +32,7 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
         output.WriteLine($"device: {session.Backend.Name} — {session.DeviceChoice}");
         output.WriteLine($"model:  {graph.Name}, input {InputDescription(graph)}, {PrecisionDescription}, {session.Launches.Count} kernel launches");
         if (session.Quantization is { } q)
-            output.WriteLine($"int8:   {(Quantized is null ? "calibrated now on " : $"{Quantized}, calibrated on ")}{q.Calibration}");
+            output.WriteLine($"int8:   {(Quantized is null ? $"calibrated now (on the {GpuEngine.Quantization.Calibration.Device} backend, whatever the device) on " : $"{Quantized}, calibrated on ")}{q.Calibration}");
         output.WriteLine($"memory: arena {NumberFormat.Bytes(session.Plan.ArenaBytes)} (lower bound {NumberFormat.Bytes(session.Plan.LowerBoundBytes)}), weights {NumberFormat.Bytes(session.Plan.WeightsBytes)}");
 
         var clock = Stopwatch.StartNew();

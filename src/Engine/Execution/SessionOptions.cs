@@ -27,8 +27,8 @@ public sealed record SessionOptions
     public Int8Mode Int8Mode { get; init; } = Int8Mode.Fused;
 
     /// <summary>
-    /// Int8 only: the quantized model to run. Null (default) calibrates on the fly with <see cref="Calibration"/> on this
-    /// device; <see cref="InferenceSession.Quantization"/> then holds the result.
+    /// Int8 only: the quantized model to run. Null (default) calibrates on the fly with <see cref="Calibration"/>, always on
+    /// the cpu backend (so the int8 answer is the same on every device); <see cref="InferenceSession.Quantization"/> then holds the result.
     /// </summary>
     public Quantization.QuantizedModel? Quantization { get; init; }
 

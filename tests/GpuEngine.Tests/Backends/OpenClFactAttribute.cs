@@ -6,7 +6,8 @@ namespace GpuEngine.Tests.Backends;
 /// <summary>A [Fact] that is skipped, with the reason, where no OpenCL platform or device exists.</summary>
 public sealed class OpenClFactAttribute : FactAttribute
 {
-    private static readonly Lazy<string?> Unavailable = new(() =>
+    /// <summary>Why OpenCL cannot open here, or null.</summary>
+    internal static readonly Lazy<string?> Unavailable = new(() =>
     {
         try
         {
