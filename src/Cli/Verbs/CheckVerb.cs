@@ -1,3 +1,4 @@
+using System.Globalization;
 using CommandLine;
 using GpuEngine.Backends;
 using GpuEngine.Diagnostics;
