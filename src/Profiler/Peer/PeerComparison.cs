@@ -90,15 +90,28 @@ public static class PeerComparison
     {
         using var session = new InferenceSession(graph, engineOptions with { PlanMemory = false });
         session.Run(input);
-        var order = session.ExecutionGraph.Nodes.Select(n => n.Output).ToList();
+        var order = new List<string>();
         var ours = new Dictionary<string, float[]>();
-        foreach (var name in order)
+        foreach (var node in session.ExecutionGraph.Nodes)
         {
-            if (EngineTensor(session, name) is { } values) ours[name] = values;
+            string onnxName = ModelTensor(session.Model, node);
+            if (EngineTensor(session, node.Output) is not { } values || !ours.TryAdd(onnxName, values)) continue;
+            order.Add(onnxName);
         }
         using var peer = new OnnxRuntimePeer(OnnxGraphOutputs.MarkAll(reference), new PeerOptions(Optimize: false, UseCuda: options.UseCuda));
         var theirs = peer.Run(input).ToDictionary(p => p.Key, p => p.Value.Floats);
         return LayerDivergence.Find(order, ours, theirs, options.Tolerance, options.Criterion, Rows(input.Shape));
+    }
+
+    /// <summary>
+    /// The model tensor an execution node's output holds: a fused node (conv + BatchNorm + ReLU) keeps its first
+    /// layer's tensor name but computes what its last layer wrote, so the counterpart is that layer's output.
+    /// </summary>
+    private static string ModelTensor(Graph model, Node node)
+    {
+        var covered = node.Layers.ToHashSet();
+        var last = model.Nodes.LastOrDefault(n => covered.Contains(n.Name));
+        return last?.Output ?? node.Output;
     }
 
     /// <summary>A tensor as float32: int8 activations of an int8 session dequantized with their scale; null where there is none.</summary>

@@ -8,7 +8,7 @@ public enum ColumnKind
     Real,
 }
 
-/// <summary>One column: its machine key (CSV header, JSON key — an interface: never rename), its header for people, its kind.</summary>
+/// <summary>One column: its machine key (CSV header, JSON key — an interface: never rename), its header for people, its kind; a real column shows <c>Decimals</c> digits after the point in tables (negative: that many significant digits).</summary>
 public sealed record ReportColumn(string Key, string Header, ColumnKind Kind = ColumnKind.Integer, int Decimals = 4);
 
 /// <summary>

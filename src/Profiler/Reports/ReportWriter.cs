@@ -137,6 +137,8 @@ public static class ReportWriter
     {
         null => "",
         int or long => Convert.ToInt64(value).ToString("N0", CultureInfo.InvariantCulture),
+        // Negative decimals: that many significant digits (errors spanning 1e-8 to 1).
+        double or float when column is { Decimals: < 0 } => Convert.ToDouble(value).ToString("G" + -column.Decimals, CultureInfo.InvariantCulture),
         double or float => Convert.ToDouble(value).ToString("N" + (column?.Decimals ?? 4), CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

@@ -21,6 +21,9 @@ public static class OnnxFile
     public static void Save(Graph graph, string path, bool overwrite = false) =>
         ModelFile.WriteAll(path, OnnxExporter.Export(graph).ToByteArray(), overwrite);
 
+    /// <summary>Reads and parses an .onnx file without importing it (to hand it to another runtime).</summary>
+    public static ModelProto Read(string path) => Parse(ModelFile.ReadAll(path, "ONNX file"), path);
+
     /// <summary>The ONNX model of <paramref name="graph"/> (with weights), as <see cref="Save"/> writes it; callers may add outputs before serializing.</summary>
     public static ModelProto Export(Graph graph) => OnnxExporter.Export(graph);
 
