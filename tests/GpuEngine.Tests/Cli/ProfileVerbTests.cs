@@ -113,7 +113,7 @@ public class ProfileVerbTests
             Assert.Equal(launches, rows.Count);
             Assert.Equal(["Quantize", "Dequantize"], new[] { rows[0], rows[^1] }.Select(r => r.GetProperty("type").GetString()));
             using var trace = JsonDocument.Parse(File.ReadAllText(Path.Combine(saved, "trace.json")));
-            Assert.Equal(launches, trace.RootElement.GetProperty("traceEvents").EnumerateArray().Count(e => e.GetProperty("ph").GetString() == "X"));
+            Assert.Equal(launches, trace.RootElement.EnumerateArray().Count(e => e.GetProperty("ph").GetString() == "X" && e.GetProperty("cat").GetString() == "Kernel"));
             foreach (var format in new[] { "csv", "md", "svg" })
             {
                 (exit, var output, error) = Gpuengine.Run([.. int8, "--report", "node", "--format", format]);
