@@ -89,7 +89,16 @@ public sealed class OnnxRuntimePeer : IDisposable
     public IReadOnlyDictionary<string, Tensor> Run(Tensor input)
     {
         using var value = OrtValue.CreateTensorValueFromMemory(input.Floats, [.. input.Shape.Dims.Select(d => (long)d)]);
-        using var results = _session.Run(_run, [InputNames[0]], [value], OutputNames);
+        IDisposableReadOnlyCollection<OrtValue> results;
+        try
+        {
+            results = _session.Run(_run, [InputNames[0]], [value], OutputNames);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new GpuEngineException($"ONNX Runtime could not run the model on input {input.Shape}: {string.Join(' ', e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))}", e);
+        }
+        using var owned = results;
         var outputs = new Dictionary<string, Tensor>();
         int i = 0;
         foreach (var result in results)

@@ -113,3 +113,49 @@ public class CompareVerbTests
         Assert.Contains(events, e => e.GetProperty("pid").GetInt32() == 2 && e.GetProperty("args").TryGetProperty("provider", out var p) && p.GetString() == "CPUExecutionProvider");
     }
 }
+
+/// <summary><c>compare</c> on ONNX files of other shapes: several outputs, symbolic dimensions fixed by --input.</summary>
+public class CompareOnnxFileTests
+{
+    private static byte[] TwoOutputsWithSymbolicSize()
+    {
+        var m = new OnnxTestModel(13, 1, 3, 8, 8).Init("c.weight", 4, 3, 3, 3).Init("fc.weight", 5, 4).Init("fc.bias", 5)
+            .Node("Conv", "c", ["x", "c.weight"], "c_out", OnnxTestModel.Ints("kernel_shape", 3, 3), OnnxTestModel.Ints("pads", 1, 1, 1, 1))
+            .Node("Relu", "relu", ["c_out"], "features")
+            .Node("GlobalAveragePool", "gap", ["features"], "g")
+            .Node("Flatten", "flat", ["g"], "f", OnnxTestModel.Int("axis", 1))
+            .Node("Gemm", "fc", ["f", "fc.weight", "fc.bias"], "logits", OnnxTestModel.Int("transB", 1))
+            .Output("logits").Output("features");
+        var model = m.Model;
+        var dims = model.Graph.Input[0].Type.TensorType.Shape.Dim;
+        dims[0] = new GpuEngine.Loading.Onnx.Proto.TensorShapeProto.Types.Dimension { DimParam = "batch" };
+        dims[2] = new GpuEngine.Loading.Onnx.Proto.TensorShapeProto.Types.Dimension { DimParam = "height" };
+        dims[3] = new GpuEngine.Loading.Onnx.Proto.TensorShapeProto.Types.Dimension { DimParam = "width" };
+        return Google.Protobuf.MessageExtensions.ToByteArray(model);
+    }
+
+    [Fact]
+    public void Every_output_is_compared_at_the_size_input_gives()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("two.onnx"), TwoOutputsWithSymbolicSize());
+        var (exit, output, error) = Gpuengine.Run(["compare", "--model", dir.File("two.onnx"), "--input", "2x3x12x10", "--device", "cpu", "--runs", "1", "--format", "json"]);
+        Assert.True(exit == 0, error + output);
+        using var doc = JsonDocument.Parse(output);
+        var rows = doc.RootElement.GetProperty("tensors").EnumerateArray().ToList();
+        Assert.Equal(["logits", "features"], rows.Select(r => r.GetProperty("tensor").GetString()));
+        Assert.Equal([10L, 2 * 4 * 12 * 10], rows.Select(r => r.GetProperty("elements").GetInt64()));
+        Assert.All(rows, r => Assert.InRange(r.GetProperty("max_rel_error").GetDouble(), 0, 1e-5));
+    }
+
+    [Fact]
+    public void A_symbolic_size_without_input_is_exit_2_naming_the_dimension()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.File("two.onnx"), TwoOutputsWithSymbolicSize());
+        var (exit, _, error) = Gpuengine.Run(["compare", "--model", dir.File("two.onnx"), "--device", "cpu"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("'height'", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+}
