@@ -7,15 +7,26 @@ public class ProfileVerbTests
     private static readonly string[] Small = ["profile", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--warmup", "1", "--runs", "1"];
 
     [Fact]
-    public void TraceIsJsonWithOneCompleteEventPerKernel()
+    public void TraceIsOnnxRuntimeProfileJsonWithOneKernelEventPerLaunch()
     {
         var (exit, output, error) = Gpuengine.Run([.. Small, "--format", "trace"]);
         Assert.True(exit == 0, error);
         using var doc = JsonDocument.Parse(output);
-        var kernels = doc.RootElement.GetProperty("traceEvents").EnumerateArray().Where(e => e.GetProperty("ph").GetString() == "X").ToList();
+        var events = doc.RootElement.EnumerateArray().Where(e => e.GetProperty("ph").GetString() == "X").ToList();
+        var kernels = events.Where(e => e.GetProperty("cat").GetString() == "Kernel").ToList();
         var (_, csv, _) = Gpuengine.Run([.. Small, "--format", "csv", "--include", "name,kernel"]);
         Assert.Equal(csv.Trim().Split('\n').Length - 1, kernels.Count);
         Assert.All(kernels, k => Assert.True(k.GetProperty("dur").GetDouble() >= 0));
+        // ONNX Runtime's node events: NAME_kernel_time with the op, provider, shapes and sizes in bytes.
+        var conv = events.First(e => e.GetProperty("cat").GetString() == "Node" && e.GetProperty("args").GetProperty("op_name").GetString() == "Conv2d");
+        Assert.EndsWith("_kernel_time", conv.GetProperty("name").GetString());
+        var args = conv.GetProperty("args");
+        Assert.Equal("GpuEngine:cpu", args.GetProperty("provider").GetString());
+        var input = args.GetProperty("input_type_shape")[0].GetProperty("float").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+        Assert.Equal(input.Aggregate(4L, (a, b) => a * b), long.Parse(args.GetProperty("activation_size").GetString()!));
+        var weight = args.GetProperty("input_type_shape")[1].GetProperty("float").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+        Assert.True(long.Parse(args.GetProperty("parameter_size").GetString()!) >= weight.Aggregate(4L, (a, b) => a * b));
+        Assert.Single(events, e => e.GetProperty("cat").GetString() == "Session");
     }
 
     [Fact]
@@ -102,7 +113,7 @@ public class ProfileVerbTests
             Assert.Equal(launches, rows.Count);
             Assert.Equal(["Quantize", "Dequantize"], new[] { rows[0], rows[^1] }.Select(r => r.GetProperty("type").GetString()));
             using var trace = JsonDocument.Parse(File.ReadAllText(Path.Combine(saved, "trace.json")));
-            Assert.Equal(launches, trace.RootElement.GetProperty("traceEvents").EnumerateArray().Count(e => e.GetProperty("ph").GetString() == "X"));
+            Assert.Equal(launches, trace.RootElement.EnumerateArray().Count(e => e.GetProperty("ph").GetString() == "X" && e.GetProperty("cat").GetString() == "Kernel"));
             foreach (var format in new[] { "csv", "md", "svg" })
             {
                 (exit, var output, error) = Gpuengine.Run([.. int8, "--report", "node", "--format", format]);

@@ -1,51 +1,40 @@
-using System.Diagnostics;
 using GpuEngine.Ir;
 using GpuEngine.Loading;
 using GpuEngine.Loading.Onnx;
 using GpuEngine.Ops;
 using GpuEngine.Zoo;
 using GpuEngine.Execution;
+using GpuEngine.Profiling.Peer;
 using GpuEngine.Tests.Reference;
 using Xunit.Abstractions;
 
 namespace GpuEngine.Tests.Loading;
 
-/// <summary>A fact that is skipped unless bench/reference has its node_modules (CI: <c>npm ci</c> there first).</summary>
-public sealed class RequiresOnnxRuntimeFactAttribute : FactAttribute
-{
-    public RequiresOnnxRuntimeFactAttribute()
-    {
-        if (!Directory.Exists(Path.Combine(OnnxRuntimeReferenceTests.ReferenceDir, "node_modules", "onnxruntime-node")))
-            Skip = "bench/reference/node_modules is absent: run 'npm ci' in bench/reference";
-    }
-}
-
 /// <summary>
-/// Exports graphs with random weights, runs them with ONNX Runtime through bench/reference/run.mjs, and compares
-/// ONNX Runtime with the float64 reference interpreter (exporter, runner and .npy files end to end) and the engine
-/// itself, on the best backend here, with ONNX Runtime (issue 7: max relative error 1e-4 in fp32).
+/// Exports graphs with random weights to .onnx files, runs them with ONNX Runtime in this process (Microsoft.ML.OnnxRuntime,
+/// CPU, one thread, graph optimizations off so the numbers are the plain ops'), and compares ONNX Runtime with the float64
+/// reference interpreter (exporter and file end to end) and the engine itself, on the best backend here, with ONNX
+/// Runtime (issue 7: max relative error 1e-4 in fp32).
 /// </summary>
 public class OnnxRuntimeReferenceTests(ITestOutputHelper output)
 {
-    public static string ReferenceDir => Path.Combine(TestData.RepoRoot, "bench", "reference");
-
-    [RequiresOnnxRuntimeFact]
+    [Fact]
     public void A_small_graph_matches_a_float64_reference() => Compare(SmallGraph(), 1e-5);
 
-    [RequiresOnnxRuntimeFact]
+    [Fact]
     public void RepVgg_a0_train_matches_a_float64_reference() =>
         Compare(ModelZoo.Create("repvgg-a0-train", new TensorShape(1, 3, 32, 32), 10), 1e-4);
 
-    [RequiresOnnxRuntimeFact]
+    [Fact]
     public void RepVgg_a0_deploy_matches_a_float64_reference() =>
         Compare(ModelZoo.Create("repvgg-a0", new TensorShape(2, 3, 48, 48), 10), 1e-4);
 
-    [RequiresOnnxRuntimeFact]
+    [Fact]
     public void MobileNetV2_matches_a_float64_reference() =>
         Compare(ModelZoo.Create("mobilenet_v2", new TensorShape(1, 3, 32, 32), 10), 1e-4);
 
     /// <summary>At 224 VGG11's last feature map (7x7) tiles AdaptiveAvgPool2d(7): the exporter writes an AveragePool.</summary>
-    [RequiresOnnxRuntimeFact]
+    [Fact]
     public void Vgg11_matches_a_float64_reference() =>
         Compare(ModelZoo.Create("vgg11", new TensorShape(1, 3, 224, 224), 10), 1e-4, reference: false);
 
@@ -53,7 +42,7 @@ public class OnnxRuntimeReferenceTests(ITestOutputHelper output)
     /// At 64x64 the last feature map is 2x2, pooled to 7x7 by repeated, overlapping bins: the exporter folds the pool into
     /// classifier.0's Gemm. The float64 reference runs the unfolded graph, so the fold itself is checked too.
     /// </summary>
-    [RequiresOnnxRuntimeFact]
+    [Fact]
     public void Vgg11_at_64x64_with_the_pool_folded_matches_a_float64_reference() =>
         Compare(ModelZoo.Create("vgg11", new TensorShape(1, 3, 64, 64), 10), 1e-4);
 
@@ -64,9 +53,7 @@ public class OnnxRuntimeReferenceTests(ITestOutputHelper output)
         using var dir = new TempDir();
         var input = TestData.Floats(g.Inputs[0].Shape, 7);
         OnnxFile.Save(g, dir.File("m.onnx"));
-        NpyFile.Write(dir.File("in.npy"), input);
-        Run(dir.File("m.onnx"), dir.File("in.npy"), dir.File("out.npy"));
-        var ort = NpyFile.Read(dir.File("out.npy"));
+        var ort = RunOnnxRuntime(dir.File("m.onnx"), input);
         Assert.Equal(g.Tensor(g.Outputs[0]).Shape, ort.Shape);
         if (reference)
             AssertClose(g.Name + ": ONNX Runtime vs float64", ReferenceInterpreter.Output(g, [.. input.Floats.Select(v => (double)v)]), ort.Floats, tolerance);
@@ -86,18 +73,12 @@ public class OnnxRuntimeReferenceTests(ITestOutputHelper output)
         Assert.True(relative <= tolerance, $"{what}: relative error {relative:G3} > {tolerance:G3}");
     }
 
-    private static void Run(string model, string input, string output)
+    /// <summary>The file's first output from ONNX Runtime, as the removed Node.js runner computed it (1 thread, no graph optimizations).</summary>
+    public static Tensor RunOnnxRuntime(string model, Tensor input)
     {
-        var start = new ProcessStartInfo("node", [Path.Combine(ReferenceDir, "run.mjs"), model, input, output])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var p = Process.Start(start)!;
-        string stderr = p.StandardError.ReadToEnd();
-        p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(120_000), "run.mjs did not finish in 2 minutes");
-        Assert.True(p.ExitCode == 0, $"run.mjs exited {p.ExitCode}: {stderr}");
+        using var peer = new OnnxRuntimePeer(File.ReadAllBytes(model), new PeerOptions(Optimize: false, Threads: 1));
+        Assert.Equal(OnnxRuntimePeer.CpuProvider, peer.Provider);
+        return peer.Run(input)[peer.OutputNames[0]];
     }
 
     /// <summary>conv+BN+ReLU, max and average pooling, a residual Add, ReLU6, GAP, flatten and two linear layers.</summary>

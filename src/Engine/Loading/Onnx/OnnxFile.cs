@@ -21,6 +21,15 @@ public static class OnnxFile
     public static void Save(Graph graph, string path, bool overwrite = false) =>
         ModelFile.WriteAll(path, OnnxExporter.Export(graph).ToByteArray(), overwrite);
 
+    /// <summary>Reads and parses an .onnx file without importing it (to hand it to another runtime).</summary>
+    public static ModelProto Read(string path) => Parse(ModelFile.ReadAll(path, "ONNX file"), path);
+
+    /// <summary>The ONNX model of <paramref name="graph"/> (with weights), as <see cref="Save"/> writes it; callers may add outputs before serializing.</summary>
+    public static ModelProto Export(Graph graph) => OnnxExporter.Export(graph);
+
+    /// <summary>Imports a parsed model as <see cref="Load"/> does; <paramref name="file"/> names it in errors.</summary>
+    public static Graph Import(ModelProto model, string file, TensorShape? input = null) => OnnxImporter.Import(model, file, input);
+
     /// <summary>Parses model bytes with nesting and size limits; corrupt data is a <see cref="GpuEngineException"/> naming <paramref name="file"/>.</summary>
     public static ModelProto Parse(byte[] data, string file)
     {

@@ -10,6 +10,7 @@ internal sealed partial class OnnxImporter
     {
         if (n.Domain is not ("" or "ai.onnx"))
             throw NodeError(n, $"is in domain '{n.Domain}'; only the default ONNX domain is supported");
+        if (TryFold(n)) return;
         switch (n.OpType)
         {
             case "Constant":
@@ -68,8 +69,33 @@ internal sealed partial class OnnxImporter
                 break;
             }
             default:
-                throw NodeError(n, $"has op type '{n.OpType}', which GpuEngine does not import; supported: {string.Join(", ", SupportedOps)}");
+                throw NodeError(n, $"has op type '{n.OpType}', which GpuEngine does not import; supported: {string.Join(", ", SupportedOps)}; on constants (shape arithmetic, folded at load): {string.Join(", ", ConstantFolding.Ops)}");
         }
+    }
+
+    /// <summary>Shape arithmetic on constants (and Shape of an activation, whose shape is fixed at load) becomes a constant.</summary>
+    private bool TryFold(NodeProto n)
+    {
+        if (!ConstantFolding.Ops.Contains(n.OpType) || n.Output.Count != 1) return false;
+        var inputs = new List<ShapeConstant?>();
+        foreach (var (name, i) in n.Input.Select((name, i) => (name, i)))
+        {
+            if (name.Length == 0) inputs.Add(null);
+            else if (_constants.TryGetValue(name, out var t))
+            {
+                // A large constant is a weight (a Reshape of weights, a MatMul's bias): not shape arithmetic.
+                if (ModelFile.CheckedElements(t.Dims, ShapeConstant.MaxElements) < 0) return false;
+                inputs.Add(ShapeConstant.Of(t, _file));
+            }
+            else if (n.OpType == "Shape" && i == 0 && _shapes.TryGetValue(Resolve(name), out var shape))
+                inputs.Add(new ShapeConstant([.. shape.Dims.Select(d => (long)d)], [], false));
+            else inputs.Add(null);
+        }
+        var attributes = n.Attribute.GroupBy(a => a.Name).ToDictionary(g => g.Key, g => g.First());
+        var value = ConstantFolding.Fold(new ConstantFolding.FoldNode(n.OpType, inputs, attributes, _opset, detail => NodeError(n, detail), _file));
+        if (value is null) return false;
+        _constants[OutputOf(n)] = value.ToProto(OutputOf(n));
+        return true;
     }
 
     private void ImportConv(NodeProto n, ScopeReplay scopes)

@@ -8,7 +8,8 @@ namespace GpuEngine.Loading.Onnx;
 /// Turns an ONNX graph into an engine <see cref="Graph"/>: one engine node per compute node, the file's tensor
 /// names kept, initializers attached as weights under <c>&lt;node&gt;.&lt;role&gt;</c> (the node named after its
 /// weight's initializer where that ends in <c>.weight</c>, as PyTorch exports write them, so zoo names come back).
-/// Constant, Identity and the constant inputs of Clip, Reshape and Dropout are folded away.
+/// Constant, Identity and the constant inputs of Clip, Reshape and Dropout are folded away, and so is shape
+/// arithmetic on constants (<see cref="ConstantFolding"/>: Shape, Gather, Unsqueeze, Concat, Slice, Cast, ...).
 /// </summary>
 internal sealed partial class OnnxImporter
 {
@@ -18,6 +19,9 @@ internal sealed partial class OnnxImporter
         "Conv", "BatchNormalization", "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten",
         "Reshape", "Gemm", "MatMul", "Add", "Dropout", "Identity", "Constant",
     ];
+
+    /// <summary>The opsets whose forms of the supported ops the importer reads (attribute forms before 10/11/13, input forms after).</summary>
+    public const long MinOpset = 7, MaxOpset = 21;
 
     private readonly string _file;
     private readonly long _opset;
@@ -36,6 +40,8 @@ internal sealed partial class OnnxImporter
         var opset = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx");
         _opset = opset?.Version ?? 0;
         if (_opset <= 0) throw Error("declares no opset for the default ONNX domain");
+        if (_opset is < MinOpset or > MaxOpset)
+            throw Error($"declares opset {_opset}; opsets {MinOpset} to {MaxOpset} of the default ONNX domain are supported");
         _builder = new GraphBuilder(string.IsNullOrEmpty(model.Graph.Name) ? Path.GetFileNameWithoutExtension(file) : model.Graph.Name);
     }
 
