@@ -21,7 +21,8 @@ public sealed record PtxasResult(
 
 /// <summary>
 /// NVIDIA's PTX assembler (CUDA 11.8: sm_90, PTX ISA up to 7.8) and cuobjdump, run as processes. Found through
-/// GPUENGINE_PTXAS (the ptxas binary) or PATH; cuobjdump through GPUENGINE_CUOBJDUMP, beside ptxas, or PATH.
+/// GPUENGINE_PTXAS (the ptxas binary) or PATH; cuobjdump through GPUENGINE_CUOBJDUMP, beside ptxas, or PATH (its
+/// -sass needs nvdisasm, taken from beside cuobjdump when there).
 /// .ci/run unpacks both from Debian's non-free nvidia-cuda-toolkit without installing it.
 /// </summary>
 public sealed partial class Ptxas(string ptxasPath, string? cuobjdumpPath)
@@ -68,7 +69,7 @@ public sealed partial class Ptxas(string ptxasPath, string? cuobjdumpPath)
             if (sass)
             {
                 if (CuobjdumpPath is null) throw new GpuEngineException("cuobjdump not found beside ptxas or on PATH (set GPUENGINE_CUOBJDUMP)");
-                var (dumpCode, dump) = Execute(CuobjdumpPath, ["-sass", cubin]);
+                var (dumpCode, dump) = Execute(CuobjdumpPath, ["-sass", cubin], NvdisasmEnvironment(CuobjdumpPath));
                 if (dumpCode != 0) throw new GpuEngineException($"cuobjdump -sass failed (exit {dumpCode}): {dump.Trim()}");
                 text = dump;
             }
@@ -110,10 +111,20 @@ public sealed partial class Ptxas(string ptxasPath, string? cuobjdumpPath)
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, tool)).FirstOrDefault(File.Exists);
 
-    private static (int Code, string Output) Execute(string tool, IReadOnlyList<string> arguments)
+    /// <summary>cuobjdump -sass runs nvdisasm, found on PATH or in NVDISASM_PATH (a folder): point it beside cuobjdump when it is there.</summary>
+    private static (string, string)? NvdisasmEnvironment(string cuobjdump)
+    {
+        string folder = Path.GetDirectoryName(cuobjdump)!;
+        return Environment.GetEnvironmentVariable("NVDISASM_PATH") is null && File.Exists(Path.Combine(folder, "nvdisasm"))
+            ? ("NVDISASM_PATH", folder)
+            : null;
+    }
+
+    private static (int Code, string Output) Execute(string tool, IReadOnlyList<string> arguments, (string Name, string Value)? variable = null)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments) start.ArgumentList.Add(a);
+        if (variable is { } v) start.Environment[v.Name] = v.Value;
         using var process = Process.Start(start) ?? throw new GpuEngineException($"could not start '{tool}'");
         var error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
