@@ -38,12 +38,22 @@ public class PtxAssemblyTests(ITestOutputHelper output)
         Assert.True(proof.Occupancy!.BlocksPerSm > 0, $"{variant} on {arch}: a group of {proof.Variant.GroupSize} does not fit an SM");
     }
 
+    /// <summary>No local memory at all (ptxas's stack frame): a local-memory round trip in an inner loop costs what spills cost.</summary>
+    [PtxasTheory]
+    [MemberData(nameof(Variants))]
+    public void Variant_UsesNoLocalMemory(string variant, string arch)
+    {
+        var a = Prove(variant, arch, sass: false).Assembly!;
+        Assert.True(a.StackFrameBytes == 0, $"{variant} on {arch}: {a.StackFrameBytes} bytes stack frame (local memory)\n{a.Log}");
+    }
+
     [PtxasTheory]
     [MemberData(nameof(Dp4aVariants))]
     public void Int8Gemm_Sass_UsesDp4a(string variant, string arch)
     {
         var sass = Prove(variant, arch, sass: true).Assembly!.Sass!;
         Assert.Contains("IDP.4A", sass);
+        Assert.DoesNotContain("STL", sass);
     }
 
     [PtxasTheory]
@@ -53,6 +63,17 @@ public class PtxAssemblyTests(ITestOutputHelper output)
     {
         var proof = Prove("PtxTestKernels_TiledGemm.activation-1", arch, sass: false);
         Assert.Equal(2 * PtxTestKernels.TileK * PtxTestKernels.Tile * sizeof(float), proof.Assembly!.SharedBytes);
+    }
+
+    /// <summary>Why the proof and the cuda backend compile at O2: at ILGPU's default O1 a CudaAsm out operand lives in local memory.</summary>
+    [PtxasTheory]
+    [InlineData("sm_90")]
+    public void AtO1_TheDp4aOutOperand_GoesThroughLocalMemory(string arch)
+    {
+        using var o1 = new PtxCompiler(CudaTarget.Parse(arch), ILGPU.OptimizationLevel.O1);
+        var a = Assert.IsType<PtxasResult>(KernelProof.Prove(PtxCases.Find("PtxTestKernels_Dp4aDot"), o1, PtxCases.Tools, sass: true).Assembly);
+        Assert.True(a.StackFrameBytes > 0, "ILGPU no longer needs O2 for CudaAsm out operands: PtxCompiler.Optimization may go back to O1");
+        Assert.Contains("STL", a.Sass);
     }
 
     /// <summary>

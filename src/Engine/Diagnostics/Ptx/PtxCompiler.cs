@@ -22,11 +22,22 @@ public sealed class PtxCompiler : IDisposable
     private readonly Context _context;
     private readonly PTXBackend _backend;
 
-    /// <summary>A compiler for <paramref name="target"/>, owning an ILGPU context with ILGPU.Algorithms (XMath) enabled.</summary>
-    public PtxCompiler(CudaTarget target)
+    /// <summary>
+    /// The ILGPU optimization level the proof compiles with, which the cuda backend's context must use too
+    /// (<c>Context.Create(b => b.Cuda().EnableAlgorithms().Optimize(PtxCompiler.Optimization))</c>). O2 turns on the
+    /// enhanced PTX backend: at the default O1, ILGPU keeps a <c>CudaAsm.Emit</c> out operand in local memory, and every
+    /// dp4a is followed by a store to it (8 bytes stack frame, one STL per IDP.4A in the SASS); at O2 neither remains.
+    /// </summary>
+    public const OptimizationLevel Optimization = OptimizationLevel.O2;
+
+    /// <summary>
+    /// A compiler for <paramref name="target"/>, owning an ILGPU context with ILGPU.Algorithms (XMath) enabled, at
+    /// <paramref name="optimization"/> (default <see cref="Optimization"/>, what the cuda backend runs).
+    /// </summary>
+    public PtxCompiler(CudaTarget target, OptimizationLevel optimization = Optimization)
     {
         Target = target;
-        _context = Context.Create(builder => builder.EnableAlgorithms());
+        _context = Context.Create(builder => builder.EnableAlgorithms().Optimize(optimization));
         _backend = new PTXBackend(_context, new CudaCapabilityContext(target.Architecture), target.Architecture, CudaTarget.InstructionSet, nvvmAPI: null);
     }
 
