@@ -9,6 +9,7 @@ namespace GpuEngine.Tests.Kernels;
 /// for sm_80 and sm_90 and ptxas 11.8 assembles it with no spill bytes and within its register budget; the int8 GEMM-like
 /// kernels' SASS holds IDP.4A. Where ptxas is missing the theories skip, except under CI=true, where they fail.
 /// </summary>
+[Collection(PtxCases.Collection)]
 public class PtxAssemblyTests(ITestOutputHelper output)
 {
     private static readonly string[] Archs = [.. CudaTarget.All.Select(t => t.Name)];

@@ -24,6 +24,9 @@ public sealed class PtxasTheoryAttribute : TheoryAttribute
 /// </summary>
 public static class PtxCases
 {
+    /// <summary>The xUnit collection of every test using <see cref="Compiler"/>: one at a time, as ILGPU's backends are not thread-safe.</summary>
+    public const string Collection = "PTX compilers";
+
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     public static Ptxas? Tools { get; } = Ptxas.Find();

@@ -5,6 +5,7 @@ using GpuEngine.Zoo;
 namespace GpuEngine.Tests.Kernels;
 
 /// <summary>The parts of the PTX proof that need no ptxas: ILGPU's PTX, offline specialization, ptxas log parsing, occupancy.</summary>
+[Collection(PtxCases.Collection)]
 public class PtxCompilerTests
 {
     private const string SixAsPtx = "0f40C00000"; // 6.0f, ReLU6's bound
