@@ -35,8 +35,9 @@ public sealed class CudaBackend : IlgpuBackend
         Context? context = null;
         try
         {
-            // ILGPU lists only devices whose architecture and driver it can target; it swallows driver errors itself.
-            context = Context.Create(b => b.Cuda().Profiling().EnableAlgorithms());
+            // ILGPU lists only devices whose architecture and driver it can target; it swallows driver errors itself. O2, as
+            // the PTX proof compiles (PtxCompiler.Optimization): at O1 a CudaAsm out operand round-trips through local memory.
+            context = Context.Create(b => b.Cuda().Profiling().EnableAlgorithms().Optimize(GpuEngine.Diagnostics.Ptx.PtxCompiler.Optimization));
             var devices = context.GetCudaDevices();
             if (devices.Count == 0) throw new BackendUnavailableException("CUDA", WhyNoDevice());
             return (context, devices[0].CreateCudaAccelerator(context));
