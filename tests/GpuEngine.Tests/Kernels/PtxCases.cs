@@ -78,7 +78,7 @@ public static class PtxCases
     }
 
     private static KernelDescriptor Describe(string method, KernelParameter[] parameters) =>
-        new($"PtxTestKernels.{method}", $"PtxTestKernels_{method}", parameters, "", "")
+        new($"PtxTestKernels.{method}", $"PtxTestKernels_{method}", parameters, "")
         {
             Method = typeof(PtxTestKernels).GetMethod(method)!,
         };
