@@ -30,6 +30,8 @@ public abstract class SessionVerbOptions : CalibrationVerbOptions
     {
         if (!IsInt8 && Quantized is not null) throw new GpuEngineException("--quantized needs --precision int8");
         if (!IsInt8 && CalibrationGiven) throw new GpuEngineException("--calib, --calib-dir, --calib-method and --percentile need --precision int8");
+        if (Quantized is not null && Weights is not null)
+            throw new GpuEngineException($"--quantized '{Quantized}' holds its own int8 weights; leave out --weights '{Weights}'");
         if (Quantized is not null && CalibrationGiven)
             throw new GpuEngineException($"--quantized '{Quantized}' is calibrated already; the calibration options apply when calibrating now (leave out --quantized)");
         return new SessionOptions

@@ -53,6 +53,6 @@ public sealed class CheckVerb : OutputOptions, ICommand
         int failed = results.Count(r => !r.Passed);
         if (failed == 0) return 0;
         context.Error.WriteLine($"gpuengine: check: {failed} of {results.Count} cases differ from the cpu backend on {probe.Backend.Name}");
-        return CliApp.ExitError;
+        return CliApp.ExitFinding;
     }
 }

@@ -102,9 +102,7 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
             (Path.Combine(directory, "trace.json"), "trace"),
         ];
         if (Roofline || Format.Trim().Equals("svg", StringComparison.OrdinalIgnoreCase)) files.Add((Path.Combine(directory, "roofline.svg"), "svg"));
-        var existing = files.Where(f => File.Exists(f.Item1)).Select(f => f.Item1).ToList();
-        if (existing.Count > 0 && !Force)
-            throw new GpuEngineException($"--save: {string.Join(", ", existing)} already exist(s); pass --force to overwrite");
+        foreach (var (path, _) in files) GpuEngine.IO.SafeFile.CheckTarget(path, Force);
         return files;
     }
 }

@@ -19,6 +19,9 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
     public int Execute(CommandContext context)
     {
         if (Runs < 0) throw new GpuEngineException($"--runs must not be negative, got {Runs}");
+        // run prints its fixed text; logits go to --output as .npy.
+        if (!Format.Trim().Equals("table", StringComparison.OrdinalIgnoreCase))
+            throw new GpuEngineException($"run has no --format (got '{Format}'); it prints text, and --output FILE.npy writes the logits");
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph);
         using var session = new InferenceSession(graph, CreateSessionOptions(planMemory: !NoPlan));
