@@ -54,6 +54,7 @@ public static class CliApp
         try
         {
             // The overwrite check comes before any work: a long inference never ends in "already exists".
+            if (command is ModelOptions model) model.CheckOptions();
             if (command is OutputOptions { Output: { } output } options) SafeFile.CheckTarget(output, options.Force);
             return command.Execute(new CommandContext(stdout, stderr));
         }

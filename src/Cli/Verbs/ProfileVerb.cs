@@ -48,7 +48,7 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
         var saved = Save is null ? [] : SavePaths(Save);
 
         var graph = LoadGraphWithWeights();
-        var input = InputTensor(graph);
+        var input = InputTensor(graph, context.Error);
         using var session = new InferenceSession(graph, CreateSessionOptions());
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
         profile = profile with { MeasuredBytes = MeasuredTraffic.Count(session) };

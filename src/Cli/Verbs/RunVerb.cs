@@ -23,7 +23,7 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
         if (!Format.Trim().Equals("table", StringComparison.OrdinalIgnoreCase))
             throw new GpuEngineException($"run has no --format (got '{Format}'); it prints text, and --output FILE.npy writes the logits");
         var graph = LoadGraphWithWeights();
-        var input = InputTensor(graph);
+        var input = InputTensor(graph, context.Error);
         using var session = new InferenceSession(graph, CreateSessionOptions(planMemory: !NoPlan));
         var output = context.Out;
         output.WriteLine($"device: {session.Backend.Name} — {session.DeviceChoice}");

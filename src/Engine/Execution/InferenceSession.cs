@@ -41,6 +41,8 @@ public sealed partial class InferenceSession : IDisposable
         // Quantize before this session opens its backend: calibration runs an fp32 session of its own.
         Quantization = int8 ? Options.Quantization ?? Quantizer.Calibrate(graph, Options, Options.Calibration) : null;
         Plan = MemoryPlanner.Plan(ExecutionGraph, int8 ? Options.Plan with { Precision = Precision.Int8, Mode = Options.Int8Mode } : Options.Plan);
+        // Before the backend opens and anything is allocated: an impossible shape is one line, not an out-of-memory crash.
+        MemoryBudget.CheckPlan(Plan, graph.Name, Options.MaxMemoryBytes ?? MemoryBudget.DefaultBytes);
         var choice = BackendFactory.Choose(Options.Device);
         Backend = choice.Backend;
         DeviceChoice = choice.Explanation;
@@ -123,6 +125,9 @@ public sealed partial class InferenceSession : IDisposable
         var info = ExecutionGraph.Tensor(name);
         if (input.Shape != info.Shape || input.DataType != info.DataType)
             throw new ShapeMismatchException($"input '{name}': the model expects {info.DataType.Name()} {info.Shape}, got {input.DataType.Name()} {input.Shape}");
+        // int8 would quantize NaN and infinity to arbitrary, device-dependent codes: refuse rather than answer.
+        if (Quantization is not null && input.Data is float[] values && NonFinite.Count(values) is > 0 and var bad)
+            throw new GpuEngineException($"input '{name}' holds {bad:N0} NaN or infinite values; int8 cannot quantize them");
         var slice = state.Activation(name);
         Backend.Upload(slice.Buffer, slice.ByteOffset, Bytes(input));
     }

@@ -12,10 +12,8 @@ internal static class ModelFile
     /// <summary>Reads the whole file; a missing, unreadable or oversized file is a <see cref="GpuEngineException"/>.</summary>
     public static byte[] ReadAll(string path, string what)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new GpuEngineException($"{what} '{path}' does not exist");
-        if (info.Length > MaxBytes)
-            throw new GpuEngineException($"{what} '{path}' is {info.Length} bytes; files over {MaxBytes} bytes are not supported");
+        // Refuses devices and FIFOs (/dev/urandom never ends) and oversized files before reading a byte.
+        IO.InputFile.Check(path, what, MaxBytes);
         try
         {
             return File.ReadAllBytes(path);
