@@ -42,6 +42,11 @@ public abstract class SessionVerbOptions : CalibrationVerbOptions
         };
     }
 
+    /// <summary>The warning for a --quantized file that records no input shape (written before it was kept); null otherwise.</summary>
+    public string? UncheckedShapeWarning(InferenceSession session) => Quantized is not null && session.Quantization is { InputShape: null }
+        ? $"gpuengine: warning: '{Quantized}' records no input shape (an older file); its scales are right only at the size it was calibrated for"
+        : null;
+
     /// <summary>Refuses option combinations where one option would be ignored; runs before any work.</summary>
     public override void CheckOptions()
     {

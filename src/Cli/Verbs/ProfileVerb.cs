@@ -50,6 +50,7 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph, context.Error);
         using var session = new InferenceSession(graph, CreateSessionOptions());
+        if (UncheckedShapeWarning(session) is { } warning) context.Error.WriteLine(warning);
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
         profile = profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
         if (Roofline || svg) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };

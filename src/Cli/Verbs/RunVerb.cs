@@ -25,6 +25,7 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph, context.Error);
         using var session = new InferenceSession(graph, CreateSessionOptions(planMemory: !NoPlan));
+        if (UncheckedShapeWarning(session) is { } warning) context.Error.WriteLine(warning);
         var output = context.Out;
         output.WriteLine($"device: {session.Backend.Name} — {session.DeviceChoice}");
         output.WriteLine($"model:  {graph.Name}, input {InputDescription(graph)}, {PrecisionDescription}, {session.Launches.Count} kernel launches");

@@ -40,6 +40,7 @@ public sealed partial class InferenceSession : IDisposable
         bool int8 = Options.Precision == Precision.Int8;
         // Quantize before this session opens its backend: calibration runs an fp32 session of its own.
         Quantization = int8 ? Options.Quantization ?? Quantizer.Calibrate(graph, Options, Options.Calibration) : null;
+        Quantization?.CheckInput(ExecutionGraph.Inputs[0].Shape);
         Plan = MemoryPlanner.Plan(ExecutionGraph, int8 ? Options.Plan with { Precision = Precision.Int8, Mode = Options.Int8Mode } : Options.Plan);
         // Before the backend opens and anything is allocated: an impossible shape is one line, not an out-of-memory crash.
         MemoryBudget.CheckPlan(Plan, graph.Name, Options.MaxMemoryBytes ?? MemoryBudget.DefaultBytes);
