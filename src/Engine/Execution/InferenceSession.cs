@@ -106,12 +106,25 @@ public sealed partial class InferenceSession : IDisposable
         try
         {
             Write(state, InputMetadata[0].Name, input);
-            foreach (var launch in state.Launches) launch.Run(Backend);
+            if (WorkProgress.Sink is null)
+                foreach (var launch in state.Launches) launch.Run(Backend);
+            else
+                RunReporting(state.Launches);
             return Read(state, Quantization is null ? OutputMetadata[0].Name : DequantizedName(OutputMetadata[0].Name));
         }
         finally
         {
             Return(state);
+        }
+    }
+
+    /// <summary>A large input's run can take minutes on the cpu: say how many launches are done (queued, on devices).</summary>
+    private void RunReporting(IReadOnlyList<KernelLaunch> launches)
+    {
+        for (int i = 0; i < launches.Count; i++)
+        {
+            launches[i].Run(Backend);
+            WorkProgress.Report("inference, kernel launches", i + 1, launches.Count);
         }
     }
 

@@ -31,6 +31,7 @@ public static class SessionProfiler
         var lastStarts = new double[launches.Count];
         for (int r = 0; r < options.Runs; r++)
         {
+            WorkProgress.Report("profiling, per-kernel runs", r + 1, options.Runs);
             var events = new DeviceEvent[launches.Count + 1];
             try
             {
@@ -74,6 +75,7 @@ public static class SessionProfiler
         var times = new double[runs];
         for (int r = 0; r < runs; r++)
         {
+            WorkProgress.Report("profiling, end-to-end runs", r + 1, runs);
             using var start = backend.RecordEvent();
             RunAll(session);
             using var end = backend.RecordEvent();

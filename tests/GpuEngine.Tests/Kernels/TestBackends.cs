@@ -19,7 +19,7 @@ public static class TestBackends
         ("cuda", () => BackendFactory.Create("cuda")),
     ];
 
-    private static readonly Lazy<string[]> Opening = new(() => Known.Where(k => Opens(k.Open)).Select(k => k.Name).ToArray());
+    private static readonly Lazy<string[]> Opening = new(() => Known.Where(Opens).Select(k => k.Name).ToArray());
 
     /// <summary>Names of the backends that open on this machine (xUnit MemberData).</summary>
     public static TheoryData<string> Available() => new(Names());
@@ -27,16 +27,41 @@ public static class TestBackends
     /// <summary>Names of the backends that open on this machine, for composing larger case lists.</summary>
     public static IEnumerable<string> Names() => Opening.Value;
 
-    private static bool Opens(Func<Backend> open)
+    private static readonly Dictionary<string, string> Failures = [];
+
+    /// <summary>
+    /// Backends that must open: with CI=true, cpu and opencl (PoCL is installed by .ci/run), or the comma-separated list
+    /// in GPUENGINE_EXPECT_BACKENDS. <see cref="TestBackendsTests"/> fails where one of them did not open, so a broken
+    /// driver fails the run instead of its tests vanishing.
+    /// </summary>
+    public static IReadOnlyList<string> Expected()
+    {
+        var list = Environment.GetEnvironmentVariable("GPUENGINE_EXPECT_BACKENDS");
+        if (!string.IsNullOrWhiteSpace(list)) return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase) ? ["cpu", "opencl"] : [];
+    }
+
+    /// <summary>Why a backend did not open here, by name (empty when all did).</summary>
+    public static IReadOnlyDictionary<string, string> FailedToOpen
+    {
+        get
+        {
+            _ = Opening.Value;
+            lock (Failures) return new Dictionary<string, string>(Failures);
+        }
+    }
+
+    private static bool Opens((string Name, Func<Backend> Open) known)
     {
         try
         {
-            open().Dispose();
+            known.Open().Dispose();
             return true;
         }
         catch (Exception e) when (e is GpuEngineException or DllNotFoundException or NotSupportedException or InvalidOperationException)
         {
-            // Unavailable here (no driver or device): not listed, so its tests do not run.
+            // Unavailable here (no driver or device): not listed, so its tests do not run; an expected one fails TestBackendsTests.
+            lock (Failures) Failures[known.Name] = $"{e.GetType().Name}: {e.Message}";
             return false;
         }
     }
