@@ -60,12 +60,14 @@ public static class CliApp
         }
         catch (Exception e) when (e is GpuEngineException or IOException or UnauthorizedAccessException or OutOfMemoryException)
         {
+            Execution.WorkProgress.End();
             stderr.WriteLine($"gpuengine: error: {e.Message}");
             if (verbose) stderr.WriteLine(e);
             return ExitError;
         }
         catch (Exception e)
         {
+            Execution.WorkProgress.End();
             stderr.WriteLine($"gpuengine: internal error: {e.GetType().Name}: {e.Message} (--verbose shows the trace)");
             if (verbose) stderr.WriteLine(e);
             return ExitInternal;

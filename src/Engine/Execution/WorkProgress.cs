@@ -12,4 +12,7 @@ public static class WorkProgress
 
     /// <summary>Reports that <paramref name="done"/> of <paramref name="total"/> steps of <paramref name="what"/> are finished.</summary>
     public static void Report(string what, long done, long total) => Sink?.Invoke(what, done, total);
+
+    /// <summary>Ends any progress shown (a finished step clears its line): before an error line, say.</summary>
+    public static void End() => Sink?.Invoke("", 1, 1);
 }
