@@ -21,6 +21,12 @@ public abstract class CalibrationVerbOptions : ModelOptions
     [Option("percentile", HelpText = "Percentile of |x| for --calib-method percentile. Default 99.99.")]
     public double? Percentile { get; set; }
 
+    [Option("max-memory", HelpText = "Most memory the session and its input may take, like 512MiB or 8GiB. Default: half the memory available.")]
+    public string? MaxMemory { get; set; }
+
+    /// <summary>--max-memory in bytes, or the default.</summary>
+    protected override long MemoryLimit => MaxMemory is null ? Execution.MemoryBudget.DefaultBytes : Execution.MemoryBudget.Parse(MaxMemory);
+
     /// <summary>True when any calibration option is on the command line.</summary>
     public bool CalibrationGiven => Calib is not null || CalibDir is not null || Method is not null || Percentile is not null;
 

@@ -90,6 +90,9 @@ public abstract class ModelOptions : OutputOptions
 
     private Tensor? _npyInput;
 
+    /// <summary>Refuses options that would be ignored (verbs add their own); <see cref="CliApp"/> calls it before the verb runs.</summary>
+    public virtual void CheckOptions() => _ = MemoryLimit;
+
     /// <summary>The input shape asked for, with --batch applied; null for the model's usual input.</summary>
     public TensorShape? InputShape()
     {
@@ -127,10 +130,30 @@ public abstract class ModelOptions : OutputOptions
         return graph.Weights.Count > 0 || graph.Parameters.Count == 0 ? graph : WeightInitializer.Initialize(graph, unchecked((ulong)Seed));
     }
 
-    /// <summary>The input tensor: the .npy file, the image preprocessed to the graph's input shape, or uniform random data from --seed.</summary>
-    public Tensor InputTensor(Graph graph) => IsNpyInput ? NpyInput()
-        : IsImageInput ? Images.ImageInput.Load(Input!, graph.Inputs[0].Shape)
-        : RandomInput.Uniform(graph.Inputs[0].Shape, Seed);
+    /// <summary>The most bytes a session and its input may take (verbs that run one take --max-memory).</summary>
+    protected virtual long MemoryLimit => Execution.MemoryBudget.DefaultBytes;
+
+    /// <summary>
+    /// The input tensor: the .npy file, the image preprocessed to the graph's input shape, or uniform random data of the graph's input shape from --seed; its size is checked
+    /// against the memory limit first. NaN or infinite values in a file get a warning on <paramref name="warnings"/>.
+    /// </summary>
+    public Tensor InputTensor(Graph graph, TextWriter? warnings = null)
+    {
+        if (IsNpyInput)
+        {
+            var tensor = NpyInput();
+            long bad = tensor.Data is float[] values ? Execution.NonFinite.Count(values) : 0;
+            // Refused before any calibration: int8 cannot quantize NaN or infinity.
+            if (bad > 0 && Precision == Planning.Precision.Int8)
+                throw new GpuEngineException($"input '{Input}' holds {bad:N0} NaN or infinite values; int8 cannot quantize them");
+            if (bad > 0 && warnings is not null)
+                warnings.WriteLine($"gpuengine: warning: input '{Input}' holds {bad:N0} NaN or infinite values; the outputs they reach are meaningless");
+            return tensor;
+        }
+        Execution.MemoryBudget.CheckInput(graph.Inputs[0].Shape, MemoryLimit);
+        if (IsImageInput) return Images.ImageInput.Load(Input!, graph.Inputs[0].Shape);
+        return RandomInput.Uniform(graph.Inputs[0].Shape, Seed);
+    }
 
     /// <summary>Where the input comes from, in words.</summary>
     public string InputDescription(Graph graph) => IsNpyInput ? $"{Input} ({NpyInput().Shape})"

@@ -28,10 +28,7 @@ public abstract class SessionVerbOptions : CalibrationVerbOptions
     /// <summary>Session options from the command line. int8 needs the deploy form, so train-time RepVGG is re-parameterized first.</summary>
     public SessionOptions CreateSessionOptions(bool planMemory = true)
     {
-        if (!IsInt8 && Quantized is not null) throw new GpuEngineException("--quantized needs --precision int8");
-        if (!IsInt8 && CalibrationGiven) throw new GpuEngineException("--calib, --calib-dir, --calib-method and --percentile need --precision int8");
-        if (Quantized is not null && CalibrationGiven)
-            throw new GpuEngineException($"--quantized '{Quantized}' is calibrated already; the calibration options apply when calibrating now (leave out --quantized)");
+        CheckOptions();
         return new SessionOptions
         {
             Device = DeviceName,
@@ -41,6 +38,24 @@ public abstract class SessionVerbOptions : CalibrationVerbOptions
             Int8Mode = Mode,
             Quantization = IsInt8 && Quantized is not null ? QuantizedModel.Load(Quantized) : null,
             Calibration = Calibration(),
+            MaxMemoryBytes = MemoryLimit,
         };
+    }
+
+    /// <summary>The warning for a --quantized file that records no input shape (written before it was kept); null otherwise.</summary>
+    public string? UncheckedShapeWarning(InferenceSession session) => Quantized is not null && session.Quantization is { InputShape: null }
+        ? $"gpuengine: warning: '{Quantized}' records no input shape (an older file); its scales are right only at the size it was calibrated for"
+        : null;
+
+    /// <summary>Refuses option combinations where one option would be ignored; runs before any work.</summary>
+    public override void CheckOptions()
+    {
+        base.CheckOptions();
+        if (!IsInt8 && Quantized is not null) throw new GpuEngineException("--quantized needs --precision int8");
+        if (!IsInt8 && CalibrationGiven) throw new GpuEngineException("--calib, --calib-dir, --calib-method and --percentile need --precision int8");
+        if (Quantized is not null && Weights is not null)
+            throw new GpuEngineException($"--quantized '{Quantized}' holds its own int8 weights; leave out --weights '{Weights}'");
+        if (Quantized is not null && CalibrationGiven)
+            throw new GpuEngineException($"--quantized '{Quantized}' is calibrated already; the calibration options apply when calibrating now (leave out --quantized)");
     }
 }

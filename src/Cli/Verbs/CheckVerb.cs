@@ -79,6 +79,6 @@ public sealed class CheckVerb : OutputOptions, ICommand
         WriteOutput(context, w => ReportWriter.Write(report, format, w));
         context.Error.WriteLine(
             $"check on {backend}: {results.Count} cases, {results.Count - failed} passed, {failed} failed, against the {(backend == "cpu" ? "float64/integer reference loops" : "cpu backend")} ({clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s)");
-        return failed == 0 ? 0 : CliApp.ExitError;
+        return failed == 0 ? 0 : CliApp.ExitFinding;
     }
 }

@@ -66,8 +66,9 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
         if (!EnergyTables.TryLoad(EnergyTableFile, context, out var energy)) return CliApp.ExitUsage;
 
         var graph = LoadGraphWithWeights();
-        var input = InputTensor(graph);
+        var input = InputTensor(graph, context.Error);
         using var session = new InferenceSession(graph, CreateSessionOptions());
+        if (UncheckedShapeWarning(session) is { } warning) context.Error.WriteLine(warning);
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
         profile = profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
         if (Roofline || (plot is not null && plotKind == "roofline")) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };
@@ -138,9 +139,7 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
             (Path.Combine(directory, "layers.png"), "layers"),
         ];
         if (Roofline) files.Add((Path.Combine(directory, "roofline.png"), "roofline"));
-        var existing = files.Where(f => File.Exists(f.Item1)).Select(f => f.Item1).ToList();
-        if (existing.Count > 0 && !Force)
-            throw new GpuEngineException($"--save: {string.Join(", ", existing)} already exist(s); pass --force to overwrite");
+        foreach (var (path, _) in files) GpuEngine.IO.SafeFile.CheckTarget(path, Force);
         return files;
     }
 }

@@ -34,10 +34,11 @@ public sealed class QuantizeVerb : CalibrationVerbOptions, ICommand
     public int Execute(CommandContext context)
     {
         // Refuse before the (slow) calibration: an existing file is never replaced unasked.
-        if (File.Exists(Out) && !Force) throw new GpuEngineException($"'{Out}' already exists; pass --force to overwrite it");
+        GpuEngine.IO.SafeFile.CheckTarget(Out, Force);
+        if (!Report && Output is not null) throw new GpuEngineException($"--output '{Output}' is where --report goes; add --report or leave it out");
         if (Report && Eval <= 0) throw new GpuEngineException($"--eval must be positive, got {Eval}");
         var graph = LoadGraphWithWeights();
-        var options = new SessionOptions { Device = DeviceName, Reparameterize = true, Int8Mode = Mode };
+        var options = new SessionOptions { Device = DeviceName, Reparameterize = true, Int8Mode = Mode, MaxMemoryBytes = MemoryLimit };
         var model = Quantizer.Calibrate(graph, options, Calibration());
         model.Save(Out, overwrite: Force);
         context.Error.WriteLine($"quantized {graph.Name} ({model.Layers.Count} int8 layers; calibration: {model.Calibration}); wrote {Out}");

@@ -25,9 +25,13 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
         if (Runs < 0) throw new GpuEngineException($"--runs must not be negative, got {Runs}");
         if (Warmup < 1) throw new GpuEngineException($"--warmup must be at least 1 (the first run gives the answer and is never timed), got {Warmup}");
         if (Labels is not null && !File.Exists(Labels)) throw new GpuEngineException($"--labels '{Labels}' does not exist");
+        // run prints its fixed text; logits go to --output as .npy.
+        if (!Format.Trim().Equals("table", StringComparison.OrdinalIgnoreCase))
+            throw new GpuEngineException($"run has no --format (got '{Format}'); it prints text, and --output FILE.npy writes the logits");
         var graph = LoadGraphWithWeights();
-        var input = InputTensor(graph);
+        var input = InputTensor(graph, context.Error);
         using var session = new InferenceSession(graph, CreateSessionOptions(planMemory: !NoPlan));
+        if (UncheckedShapeWarning(session) is { } warning) context.Error.WriteLine(warning);
         var output = context.Out;
         output.WriteLine($"device: {session.Backend.Name} — {session.DeviceChoice}");
         output.WriteLine($"model:  {graph.Name}, input {InputDescription(graph)}, {PrecisionDescription}, {session.Launches.Count} kernel launches");

@@ -36,6 +36,6 @@ public sealed class ValidateVerb : OutputOptions, ICommand
         WriteOutput(context, w => ReportWriter.Write(report, format, w));
         if (result.Disagreeing == 0) return 0;
         context.Error.WriteLine($"gpuengine: validate: {result.Disagreeing} of {result.Checks.Count} values in '{Table}' differ from the engine's");
-        return CliApp.ExitError;
+        return CliApp.ExitFinding;
     }
 }

@@ -16,6 +16,7 @@ namespace GpuEngine.Execution;
 public sealed partial class InferenceSession
 {
     private readonly Dictionary<string, (TensorShape Shape, DataType DataType)> _extraTensors = [];
+    private Dictionary<string, (BufferSlice Multipliers, BufferSlice Shifts)>? _requantization;
 
     /// <summary>Name of the int8 copy of graph input <paramref name="input"/> (readable with <see cref="ReadTensor"/>).</summary>
     public static string QuantizedName(string input) => input + ".quantized";
@@ -47,24 +48,26 @@ public sealed partial class InferenceSession
         return tensor;
     }
 
-    private BufferSlice AddTensor(string name, TensorShape shape, DataType type)
+    private BufferSlice AddTensor(ExecutionState state, string name, TensorShape shape, DataType type)
     {
-        _extraTensors[name] = (shape, type);
-        var slice = new BufferSlice(Allocate(shape.Elements * type.Size()), 0, shape.Elements);
-        _activations[name] = slice;
+        // Written by the first state only (later ones, maybe on other threads, find it): reads need no lock.
+        _extraTensors.TryAdd(name, (shape, type));
+        var slice = new BufferSlice(Allocate(shape.Elements * type.Size(), state.Buffers), 0, shape.Elements);
+        state.Activations[name] = slice;
         return slice;
     }
 
-    private List<KernelLaunch> PrepareInt8(LaunchContext context)
+    private List<KernelLaunch> PrepareInt8(ExecutionState state, LaunchContext context)
     {
         var quant = Quantization!;
         // Per-tensor buffers know only graph tensors: the plan's int32 addsums need their own too.
-        foreach (var t in Plan.Tensors.Where(t => !_activations.ContainsKey(t.Name)))
-            _activations[t.Name] = new BufferSlice(Allocate(t.Bytes), 0, t.Elements);
-        var parameters = UploadRequantization(quant);
+        foreach (var t in Plan.Tensors.Where(t => !state.Activations.ContainsKey(t.Name)))
+            state.Activations[t.Name] = new BufferSlice(Allocate(t.Bytes, state.Buffers), 0, t.Elements);
+        BufferSlice Activation(string name) => state.Activation(name);
+        var parameters = _requantization!;
         var launches = new List<KernelLaunch>();
         var input = ExecutionGraph.Inputs[0];
-        var quantized = AddTensor(QuantizedName(input.Name), input.Shape, DataType.Int8);
+        var quantized = AddTensor(state, QuantizedName(input.Name), input.Shape, DataType.Int8);
         // No model has the edge conversions as layers; profiles count each with one: the input's with the first layer
         // reading it, the output's with the layer writing it.
         var firstLayer = ExecutionGraph.Nodes.First(n => n.Inputs.Contains(input.Name)).Layers[0];
@@ -117,7 +120,7 @@ public sealed partial class InferenceSession
             }
         }
         var output = OutputMetadata[0];
-        var dequantized = AddTensor(DequantizedName(output.Name), output.Shape, DataType.Float32);
+        var dequantized = AddTensor(state, DequantizedName(output.Name), output.Shape, DataType.Float32);
         var lastLayer = ExecutionGraph.Nodes.Last(n => n.Output == output.Name).Layers[^1];
         launches.Add(RequantizeLauncher.Dequantize(
             new Node(DequantizedName(output.Name), new DequantizeOp(), [output.Name], DequantizedName(output.Name), Covers: [lastLayer]),
@@ -130,7 +133,7 @@ public sealed partial class InferenceSession
     {
         var layers = ExecutionGraph.Nodes.Where(n => n.Op is Conv2d or Linear).Select(quant.Layer).ToList();
         long Aligned(int count) => Plan.Options.Align(count * 4L);
-        var region = Allocate(layers.Sum(l => Aligned(l.Multipliers.Length) + Aligned(l.Shifts.Length)));
+        var region = Allocate(layers.Sum(l => Aligned(l.Multipliers.Length) + Aligned(l.Shifts.Length)), _buffers);
         var result = new Dictionary<string, (BufferSlice, BufferSlice)>();
         long offset = 0;
         foreach (var layer in layers)

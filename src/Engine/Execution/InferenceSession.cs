@@ -13,13 +13,22 @@ namespace GpuEngine.Execution;
 /// with weights, it optimizes the graph, plans memory, allocates one activation arena and one weights region,
 /// uploads the weights and prepares every kernel launch; <see cref="Run(Tensor)"/> then only copies the input in,
 /// replays the launches and copies the output back — no allocation during inference.
-/// The session owns its backend and device memory: dispose it.
+/// <para>
+/// Thread safety: <see cref="Run(Tensor)"/> may be called from many threads at once on one session and gives the
+/// same bits as sequential calls. The weights are shared; the activations are per call: each call rents an
+/// execution state (an arena and the launches prepared for it) from a pool, and a call that finds every state busy
+/// allocates one more (one more arena of <see cref="MemoryPlan.ArenaBytes"/>), kept for later calls. The
+/// step-by-step members (<see cref="WriteInput"/>, <see cref="Launches"/>, <see cref="ReadTensor"/>), which the
+/// profiler and calibration use, work on the session's first state and are not safe to mix with other threads.
+/// </para>
+/// The session owns its backend and device memory: dispose it (not while a call runs).
 /// </summary>
 public sealed partial class InferenceSession : IDisposable
 {
+    /// <summary>Weights and requantization parameters: shared by every execution state.</summary>
     private readonly List<DeviceBuffer> _buffers = [];
-    private readonly Dictionary<string, BufferSlice> _activations = [];
     private readonly Dictionary<string, BufferSlice> _weights = [];
+    private readonly ExecutionState _primary = new();
 
     public InferenceSession(Ir.Graph graph, SessionOptions? options = null)
     {
@@ -31,19 +40,21 @@ public sealed partial class InferenceSession : IDisposable
         bool int8 = Options.Precision == Precision.Int8;
         // Quantize before this session opens its backend: calibration runs an fp32 session of its own.
         Quantization = int8 ? Options.Quantization ?? Quantizer.Calibrate(graph, Options, Options.Calibration) : null;
+        Quantization?.CheckInput(ExecutionGraph.Inputs[0].Shape);
         Plan = MemoryPlanner.Plan(ExecutionGraph, int8 ? Options.Plan with { Precision = Precision.Int8, Mode = Options.Int8Mode } : Options.Plan);
+        // Before the backend opens and anything is allocated: an impossible shape is one line, not an out-of-memory crash.
+        MemoryBudget.CheckPlan(Plan, graph.Name, Options.MaxMemoryBytes ?? MemoryBudget.DefaultBytes);
         var choice = BackendFactory.Choose(Options.Device);
         Backend = choice.Backend;
         DeviceChoice = choice.Explanation;
         try
         {
             AllocateWeights();
-            if (Options.PlanMemory) AllocateArena(); else AllocatePerTensor();
-            var empty = new BufferSlice(_buffers[0], 0, 0);
-            var context = new LaunchContext(ExecutionGraph, Activation, Weight, empty);
-            Launches = int8 ? PrepareInt8(context) : [.. ExecutionGraph.Nodes.SelectMany(n => OpLaunchers.Plan(n, context))];
+            if (int8) _requantization = UploadRequantization(Quantization!);
+            _states.Add(_primary);
+            PrepareState(_primary);
             // Say so before running, in one line, where the device lacks a kernel's form (ilgpu-cpu and cuda need ILGPU's).
-            if (Launches.FirstOrDefault(l => !Backend.Supports(l.Kernel)) is { } missing)
+            if (_primary.Launches.FirstOrDefault(l => !Backend.Supports(l.Kernel)) is { } missing)
                 throw new GpuEngineException($"the {Backend.Name} backend cannot run kernel '{missing.Kernel.Name}' (node '{missing.Node.Name}'): it has no form for this device");
         }
         catch
@@ -70,38 +81,78 @@ public sealed partial class InferenceSession : IDisposable
     /// <summary>Which backend was chosen and why (auto says what it skipped).</summary>
     public string DeviceChoice { get; }
 
-    /// <summary>Every kernel launch of one inference, in order.</summary>
-    public IReadOnlyList<KernelLaunch> Launches { get; }
+    /// <summary>Every kernel launch of one inference, in order (on the session's first execution state).</summary>
+    public IReadOnlyList<KernelLaunch> Launches => _primary.Launches;
 
     public IReadOnlyList<TensorInfo> InputMetadata => ExecutionGraph.Inputs;
     public IReadOnlyList<TensorInfo> OutputMetadata => [.. ExecutionGraph.Outputs.Select(ExecutionGraph.Tensor)];
 
-    /// <summary>Device bytes the session holds: activations (arena or per-tensor buffers) and weights.</summary>
-    public long DeviceBytes => _buffers.Sum(b => b.Bytes);
+    /// <summary>
+    /// Device bytes the session holds: weights, and activations (arena or per-tensor buffers) of every execution state
+    /// (one, plus one for each call that ran while all others were busy).
+    /// </summary>
+    public long DeviceBytes
+    {
+        get
+        {
+            lock (_states) return _buffers.Sum(b => b.Bytes) + _states.Sum(s => s.Bytes);
+        }
+    }
 
-    /// <summary>Runs the model on one input (the graph's first) and returns its first output.</summary>
+    /// <summary>
+    /// Runs the model on one input (the graph's first) and returns its first output. Safe to call from many threads:
+    /// each call runs in an execution state of its own (see the class remarks).
+    /// </summary>
     public Tensor Run(Tensor input)
     {
-        WriteInput(InputMetadata[0].Name, input);
-        foreach (var launch in Launches) launch.Run(Backend);
-        return ReadTensor(Quantization is null ? OutputMetadata[0].Name : DequantizedName(OutputMetadata[0].Name));
+        var state = Rent();
+        try
+        {
+            Write(state, InputMetadata[0].Name, input);
+            if (WorkProgress.Sink is null)
+                foreach (var launch in state.Launches) launch.Run(Backend);
+            else
+                RunReporting(state.Launches);
+            return Read(state, Quantization is null ? OutputMetadata[0].Name : DequantizedName(OutputMetadata[0].Name));
+        }
+        finally
+        {
+            Return(state);
+        }
+    }
+
+    /// <summary>A large input's run can take minutes on the cpu: say how many launches are done (queued, on devices).</summary>
+    private void RunReporting(IReadOnlyList<KernelLaunch> launches)
+    {
+        for (int i = 0; i < launches.Count; i++)
+        {
+            launches[i].Run(Backend);
+            WorkProgress.Report("inference, kernel launches", i + 1, launches.Count);
+        }
     }
 
     /// <summary>Copies an input into its place on the device (checked against the input's shape and type).</summary>
-    public void WriteInput(string name, Tensor input)
+    public void WriteInput(string name, Tensor input) => Write(_primary, name, input);
+
+    /// <summary>Copies a tensor back from the device (waits for queued launches).</summary>
+    public Tensor ReadTensor(string name) => Read(_primary, name);
+
+    private void Write(ExecutionState state, string name, Tensor input)
     {
         var info = ExecutionGraph.Tensor(name);
         if (input.Shape != info.Shape || input.DataType != info.DataType)
             throw new ShapeMismatchException($"input '{name}': the model expects {info.DataType.Name()} {info.Shape}, got {input.DataType.Name()} {input.Shape}");
-        var slice = _activations[name];
+        // int8 would quantize NaN and infinity to arbitrary, device-dependent codes: refuse rather than answer.
+        if (Quantization is not null && input.Data is float[] values && NonFinite.Count(values) is > 0 and var bad)
+            throw new GpuEngineException($"input '{name}' holds {bad:N0} NaN or infinite values; int8 cannot quantize them");
+        var slice = state.Activation(name);
         Backend.Upload(slice.Buffer, slice.ByteOffset, Bytes(input));
     }
 
-    /// <summary>Copies a tensor back from the device (waits for queued launches).</summary>
-    public Tensor ReadTensor(string name)
+    private Tensor Read(ExecutionState state, string name)
     {
         var info = TensorType(name);
-        var slice = Activation(name);
+        var slice = state.Activation(name);
         var tensor = new Tensor(info.Shape, info.DataType, info.DataType switch
         {
             DataType.Int8 => new sbyte[info.Shape.Elements],
@@ -127,24 +178,20 @@ public sealed partial class InferenceSession : IDisposable
         return graph;
     }
 
-    private BufferSlice Activation(string name) => _activations.TryGetValue(name, out var slice)
-        ? slice
-        : throw new GpuEngineException($"tensor '{name}' has no place in the session's memory");
-
     private BufferSlice Weight(string name) => _weights.TryGetValue(name, out var slice)
         ? slice
         : throw new GpuEngineException($"parameter '{name}' has no place in the session's weights");
 
-    private DeviceBuffer Allocate(long bytes)
+    private DeviceBuffer Allocate(long bytes, List<DeviceBuffer> owner)
     {
         var buffer = Backend.Allocate(Math.Max(bytes, Plan.Options.Alignment));
-        _buffers.Add(buffer);
+        owner.Add(buffer);
         return buffer;
     }
 
     private void AllocateWeights()
     {
-        var region = Allocate(Plan.WeightsBytes);
+        var region = Allocate(Plan.WeightsBytes, _buffers);
         foreach (var w in Plan.Weights)
         {
             var tensor = Quantization is null ? ExecutionGraph.Weight(w.Name) : QuantizedWeight(w);
@@ -153,28 +200,13 @@ public sealed partial class InferenceSession : IDisposable
         }
     }
 
-    /// <summary>One buffer for all activations; each tensor at its planned offset.</summary>
-    private void AllocateArena()
-    {
-        var arena = Allocate(Plan.ArenaBytes);
-        foreach (var t in Plan.Tensors) _activations[t.Name] = new BufferSlice(arena, t.Offset, t.Shape.Elements);
-    }
-
-    /// <summary>A buffer per tensor, except views (Flatten, Dropout), which must share their input's bytes.</summary>
-    private void AllocatePerTensor()
-    {
-        foreach (var input in ExecutionGraph.Inputs) _activations[input.Name] = new BufferSlice(Allocate(input.Bytes), 0, input.Shape.Elements);
-        foreach (var node in ExecutionGraph.Nodes)
-        {
-            var info = ExecutionGraph.Tensor(node.Output);
-            _activations[node.Output] = InPlaceRules.IsView(node.Op)
-                ? _activations[node.Inputs[0]] with { Elements = info.Shape.Elements }
-                : new BufferSlice(Allocate(info.Bytes), 0, info.Shape.Elements);
-        }
-    }
-
     public void Dispose()
     {
+        lock (_states)
+        {
+            foreach (var state in _states) state.Dispose();
+            _states.Clear();
+        }
         foreach (var buffer in _buffers) buffer.Dispose();
         _buffers.Clear();
         Backend?.Dispose();

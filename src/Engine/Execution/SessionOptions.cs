@@ -35,6 +35,12 @@ public sealed record SessionOptions
     /// <summary>Int8 only: the calibration used when <see cref="Quantization"/> is null. Default 8 random inputs, min/max.</summary>
     public Quantization.CalibrationOptions Calibration { get; init; } = new();
 
+    /// <summary>
+    /// The most device memory (arena and weights) the session may allocate, checked before any allocation; null (default)
+    /// takes <see cref="MemoryBudget.DefaultBytes"/> (half the memory available to the process).
+    /// </summary>
+    public long? MaxMemoryBytes { get; init; }
+
     /// <summary>Planner settings (alignment, hill climb). Default <see cref="PlanOptions"/>' defaults.</summary>
     public PlanOptions Plan { get; init; } = new();
 }

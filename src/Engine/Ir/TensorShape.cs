@@ -28,8 +28,13 @@ public readonly struct TensorShape : IEquatable<TensorShape>
     {
         get
         {
+            // Dimensions are positive ints; four of them can pass a long, which no tensor here may.
             long n = 1;
-            foreach (var d in Dims) n *= d;
+            foreach (var d in Dims)
+            {
+                if (n > long.MaxValue / d) throw new ShapeMismatchException($"shape {this} has more elements than a 64-bit count holds");
+                n *= d;
+            }
             return n;
         }
     }

@@ -12,10 +12,8 @@ internal static class ModelFile
     /// <summary>Reads the whole file; a missing, unreadable or oversized file is a <see cref="GpuEngineException"/>.</summary>
     public static byte[] ReadAll(string path, string what)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new GpuEngineException($"{what} '{path}' does not exist");
-        if (info.Length > MaxBytes)
-            throw new GpuEngineException($"{what} '{path}' is {info.Length} bytes; files over {MaxBytes} bytes are not supported");
+        // Refuses devices and FIFOs (/dev/urandom never ends) and oversized files before reading a byte.
+        IO.InputFile.Check(path, what, MaxBytes);
         try
         {
             return File.ReadAllBytes(path);
@@ -26,26 +24,11 @@ internal static class ModelFile
         }
     }
 
-    /// <summary>Writes <paramref name="bytes"/>; an existing file is an error unless <paramref name="overwrite"/>.</summary>
-    public static void WriteAll(string path, ReadOnlySpan<byte> bytes, bool overwrite)
-    {
-        var mode = overwrite ? FileMode.Create : FileMode.CreateNew;
-        try
-        {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (dir is not null) Directory.CreateDirectory(dir);
-            using var stream = new FileStream(path, mode, FileAccess.Write);
-            stream.Write(bytes);
-        }
-        catch (IOException) when (!overwrite && File.Exists(path))
-        {
-            throw new GpuEngineException($"'{path}' already exists; pass overwrite (--force) to replace it");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new GpuEngineException($"'{path}' cannot be written: {e.Message}", e);
-        }
-    }
+    /// <summary>
+    /// Writes <paramref name="bytes"/> through <see cref="IO.SafeFile"/> (temporary file, fsync, rename); an existing
+    /// file is an error unless <paramref name="overwrite"/>, a special file (device, FIFO, directory) always.
+    /// </summary>
+    public static void WriteAll(string path, ReadOnlySpan<byte> bytes, bool overwrite) => IO.SafeFile.WriteBytes(path, bytes, overwrite);
 
     /// <summary>Element count of <paramref name="dims"/>, or -1 when it exceeds <paramref name="limit"/> (no overflow).</summary>
     public static long CheckedElements(IReadOnlyList<long> dims, long limit)

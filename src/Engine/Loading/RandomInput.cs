@@ -10,6 +10,8 @@ public static class RandomInput
 {
     public static Tensor Uniform(TensorShape shape, int seed)
     {
+        if (shape.Elements > Array.MaxLength)
+            throw new GpuEngineException($"input {shape} has {shape.Elements:N0} elements; one host tensor holds at most {Array.MaxLength:N0}");
         ulong state = 0x9E3779B97F4A7C15UL * (ulong)(uint)seed + 0xD1B54A32D192ED03UL;
         var data = new float[shape.Elements];
         for (int i = 0; i < data.Length; i++)

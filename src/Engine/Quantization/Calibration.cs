@@ -91,9 +91,11 @@ public static class Calibration
         var exec = fp32.ExecutionGraph;
         var names = exec.Inputs.Take(1).Select(i => i.Name).Concat(exec.Nodes.Select(n => n.Output)).Distinct().ToList();
         var values = names.ToDictionary(n => n, _ => new List<float[]>());
+        int done = 0;
         foreach (var input in options.Inputs(exec.Inputs[0].Shape))
         {
             fp32.Run(input);
+            Execution.WorkProgress.Report("calibrating", ++done, options.Directory is null ? options.Samples : 0);
             foreach (var name in names) values[name].Add(fp32.ReadTensor(name).Floats);
         }
         return (exec, values.ToDictionary(p => p.Key, p => Range(p.Value, options)));

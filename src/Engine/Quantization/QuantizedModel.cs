@@ -16,9 +16,16 @@ public sealed record QuantizedLayer(string Node, Tensor? Weight, Tensor? Bias, f
 /// A post-training int8 quantization of one execution graph (deploy form, after BatchNorm folding and activation fusion):
 /// a symmetric per-tensor scale for every activation (zero point 0), and the int8 layers by node name.
 /// Saved as safetensors whose tensor names say what each is (see <see cref="Save"/>).
+/// <para>
+/// The scales hold for the input shape the model was calibrated at (<see cref="InputShape"/>, kept in the file): a global
+/// average pool's rescale divides by its pixel count, and every activation range was measured at that size, so a session
+/// at another height or width is refused (<see cref="CheckInput"/>). The batch may differ: every scale is per sample.
+/// Files written before the shape was recorded load with <see cref="InputShape"/> null and are not checked (the command
+/// line warns).
+/// </para>
 /// </summary>
 public sealed class QuantizedModel(string graph, string calibration, IReadOnlyDictionary<string, float> activationScales,
-    IReadOnlyDictionary<string, QuantizedLayer> layers)
+    IReadOnlyDictionary<string, QuantizedLayer> layers, TensorShape? inputShape = null)
 {
     /// <summary>Format tag in the file's metadata; a file without it is not a quantized model.</summary>
     public const string Format = "gpuengine-int8-v1";
@@ -33,6 +40,22 @@ public sealed class QuantizedModel(string graph, string calibration, IReadOnlyDi
 
     public IReadOnlyDictionary<string, QuantizedLayer> Layers { get; } = layers;
 
+    /// <summary>The graph input shape the scales were calibrated for; null in files written before it was recorded.</summary>
+    public TensorShape? InputShape { get; } = inputShape;
+
+    /// <summary>
+    /// Refuses a session input of another rank, channel count or spatial size than <see cref="InputShape"/> (the batch may
+    /// differ); does nothing where the file records no shape.
+    /// </summary>
+    public void CheckInput(TensorShape input)
+    {
+        if (InputShape is not { } calibrated) return;
+        bool sameSample = calibrated.Rank == input.Rank && calibrated.Dims.Skip(1).SequenceEqual(input.Dims.Skip(1));
+        if (!sameSample)
+            throw new ShapeMismatchException($"the int8 model of '{Graph}' was calibrated for input {calibrated}; this input is {input} "
+                + $"(its scales hold for samples of {string.Join('x', calibrated.Dims.Skip(1))} only): quantize again at this size");
+    }
+
     public float Scale(string tensor) => ActivationScales.TryGetValue(tensor, out var s)
         ? s
         : throw new GpuEngineException($"quantized model of '{Graph}' has no activation scale for tensor '{tensor}' (quantized for another graph?)");
@@ -44,7 +67,7 @@ public sealed class QuantizedModel(string graph, string calibration, IReadOnlyDi
     /// <summary>
     /// Writes NODE.weight_int8 (I8), NODE.bias_int32 (I32), NODE.weight_scale (F32 per output channel),
     /// NODE.requant_multiplier and NODE.requant_shift (I32 per channel), NODE.requant_clamp (I32 [min, max]),
-    /// TENSOR.activation_scale (F32 [1]); metadata: format, graph, calibration.
+    /// TENSOR.activation_scale (F32 [1]); metadata: format, graph, calibration, input_shape.
     /// </summary>
     public void Save(string path, bool overwrite = false)
     {
@@ -61,6 +84,7 @@ public sealed class QuantizedModel(string graph, string calibration, IReadOnlyDi
             tensors.Add(new($"{layer.Node}.requant_clamp", Ints([layer.ClampMin, layer.ClampMax])));
         }
         var metadata = new Dictionary<string, string> { ["format"] = Format, ["graph"] = Graph, ["calibration"] = Calibration };
+        if (InputShape is { } shape) metadata["input_shape"] = shape.ToString();
         SafetensorsFile.Write(path, tensors, metadata, overwrite);
     }
 
@@ -87,7 +111,19 @@ public sealed class QuantizedModel(string graph, string calibration, IReadOnlyDi
                 tensors.TryGetValue(node + ".weight_scale", out var ws) ? ws.Floats : [], Need(".requant_multiplier").AsSpan<int>().ToArray(), Need(".requant_shift").AsSpan<int>().ToArray(),
                 clamp[0], clamp[1]);
         }
-        return new QuantizedModel(metadata.GetValueOrDefault("graph", "?"), metadata.GetValueOrDefault("calibration", "unknown"), scales, layers);
+        TensorShape? input = null;
+        if (metadata.TryGetValue("input_shape", out var recorded))
+        {
+            try
+            {
+                input = TensorShape.Parse(recorded);
+            }
+            catch (GpuEngineException e)
+            {
+                throw new GpuEngineException($"'{path}': metadata input_shape '{recorded}' is not a shape ({e.Message})", e);
+            }
+        }
+        return new QuantizedModel(metadata.GetValueOrDefault("graph", "?"), metadata.GetValueOrDefault("calibration", "unknown"), scales, layers, input);
     }
 
     private static Tensor Floats(float[] values) => Tensor.FromFloats(new TensorShape(values.Length), values);

@@ -67,7 +67,7 @@ public static class Quantizer
                         + "Linear with fused ReLU/ReLU6, Add, MaxPool2d, AdaptiveAvgPool2d, Flatten, Dropout; fold BatchNorm and fuse activations first)");
             }
         }
-        return new QuantizedModel(exec.Name, calibration, scales, layers);
+        return new QuantizedModel(exec.Name, calibration, scales, layers, exec.Inputs[0].Shape);
     }
 
     /// <summary>

@@ -31,8 +31,7 @@ public sealed record Roofline(string Device, double PeakGbps, double PeakGflops,
             if (cached is not null && cached.Device == device) return cached;
         }
         var measured = Measure(backend, device);
-        Directory.CreateDirectory(cacheDirectory);
-        File.WriteAllText(file, JsonSerializer.Serialize(measured));
+        GpuEngine.IO.SafeFile.WriteText(file, force: true, w => w.Write(JsonSerializer.Serialize(measured)));
         return measured;
     }
 

@@ -33,6 +33,7 @@ public static class SessionProfiler
         for (int r = 0; r < options.Runs; r++)
         {
             endToEndTimes[r] = EndToEnd(session, 1).MedianMs;
+            WorkProgress.Report("profiling, per-kernel runs", r + 1, options.Runs);
             var events = new DeviceEvent[launches.Count + 1];
             try
             {
@@ -80,6 +81,7 @@ public static class SessionProfiler
         var times = new double[runs];
         for (int r = 0; r < runs; r++)
         {
+            WorkProgress.Report("profiling, end-to-end runs", r + 1, runs);
             using var start = backend.RecordEvent();
             RunAll(session);
             using var end = backend.RecordEvent();

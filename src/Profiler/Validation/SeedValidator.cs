@@ -12,8 +12,7 @@ public static partial class SeedValidator
 {
     public static ValidationResult Validate(string path, ValidationOptions options)
     {
-        if (!File.Exists(path)) throw new GpuEngineException($"--table '{path}': no such file");
-        var text = File.ReadAllText(path);
+        var text = GpuEngine.IO.InputFile.ReadText(path, "--table");
         var result = new ValidationResult(path);
         foreach (var table in MarkdownTables.Parse(text))
         {

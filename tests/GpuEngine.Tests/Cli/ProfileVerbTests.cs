@@ -55,7 +55,7 @@ public class ProfileVerbTests
             File.WriteAllText(csv, "mine");
 
             (exit, _, error) = Gpuengine.Run([.. Small, "--save", directory]);
-            Assert.Equal(1, exit);
+            Assert.Equal(2, exit);
             Assert.Contains("--force", error);
             Assert.Equal("mine", File.ReadAllText(csv));
 
@@ -122,7 +122,7 @@ public class ProfileVerbTests
             }
 
             (exit, _, error) = Gpuengine.Run([.. int8, "--calib-method", "mse"]);
-            Assert.Equal(1, exit);
+            Assert.Equal(2, exit);
             Assert.Contains("calibrated already", error);
         }
         finally
@@ -135,11 +135,11 @@ public class ProfileVerbTests
     public void ZooRefusesInt8AndCalibrationNeedsInt8()
     {
         var (exit, _, error) = Gpuengine.Run("profile", "--zoo", "--model", "repvgg-n1", "--precision", "int8", "--device", "cpu");
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("--zoo", error);
         Assert.Single(error.Trim().Split('\n'));
         (exit, _, error) = Gpuengine.Run([.. Small, "--calib-method", "mse"]);
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("--precision int8", error);
     }
 
@@ -158,7 +158,7 @@ public class ProfileVerbTests
     public void ModelIsStillRequiredWithoutZoo()
     {
         var (exit, _, error) = Gpuengine.Run("profile", "--device", "cpu");
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("--model is required", error);
     }
 }

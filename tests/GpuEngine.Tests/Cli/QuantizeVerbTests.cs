@@ -27,7 +27,7 @@ public class QuantizeVerbTests
 
             var before = File.ReadAllBytes(file);
             (exit, _, error) = Gpuengine.Run(["quantize", .. common, "--out", file]);
-            Assert.Equal(1, exit);
+            Assert.Equal(2, exit);
             Assert.Contains("--force", error);
             Assert.Equal(before, File.ReadAllBytes(file));
 

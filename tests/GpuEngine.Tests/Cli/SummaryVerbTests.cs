@@ -81,7 +81,7 @@ public class SummaryVerbTests
         try
         {
             var (exit, _, error) = Gpuengine.Run("summary", "--model", "vgg11", "--format", "csv", "--output", path);
-            Assert.Equal(1, exit);
+            Assert.Equal(2, exit);
             Assert.Contains("--force", error);
             Assert.Equal("mine", File.ReadAllText(path));
             Assert.Equal(0, Gpuengine.Run("summary", "--model", "vgg11", "--format", "csv", "--output", path, "--force").Exit);

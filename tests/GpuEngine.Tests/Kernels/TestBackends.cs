@@ -27,7 +27,7 @@ public static class TestBackends
     /// <summary>Backends that run every thread of a group as an OS thread: small shapes only.</summary>
     private static readonly HashSet<string> Slow = ["ilgpu-cpu"];
 
-    private static readonly Lazy<string[]> Opening = new(() => Known.Where(k => Opens(k.Name, k.Open)).Select(k => k.Name).ToArray());
+    private static readonly Lazy<string[]> Opening = new(() => Known.Where(Opens).Select(k => k.Name).ToArray());
 
     /// <summary>Names of the backends that open on this machine (xUnit MemberData).</summary>
     public static TheoryData<string> Available() => new(Names());
@@ -41,18 +41,44 @@ public static class TestBackends
     /// <summary>Whether <paramref name="name"/> is a reference backend that only takes small shapes (ilgpu-cpu).</summary>
     public static bool IsSlow(string name) => Slow.Contains(name);
 
-    private static bool Opens(string name, Func<Backend> open)
+    private static readonly Dictionary<string, string> Failures = [];
+
+    /// <summary>
+    /// Backends that must open: with CI=true, cpu, opencl (PoCL is installed by .ci/run) and ilgpu-cpu, or the comma-separated list
+    /// in GPUENGINE_EXPECT_BACKENDS. <see cref="TestBackendsTests"/> fails where one of them did not open, so a broken
+    /// driver fails the run instead of its tests vanishing.
+    /// </summary>
+    public static IReadOnlyList<string> Expected()
+    {
+        var list = Environment.GetEnvironmentVariable("GPUENGINE_EXPECT_BACKENDS");
+        if (!string.IsNullOrWhiteSpace(list)) return list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase) ? ["cpu", "opencl", "ilgpu-cpu"] : [];
+    }
+
+    /// <summary>Why a backend did not open here, by name (empty when all did).</summary>
+    public static IReadOnlyDictionary<string, string> FailedToOpen
+    {
+        get
+        {
+            _ = Opening.Value;
+            lock (Failures) return new Dictionary<string, string>(Failures);
+        }
+    }
+
+    private static bool Opens((string Name, Func<Backend> Open) known)
     {
         try
         {
-            using var backend = open();
-            // Until every generated kernel has an ILGPU form (the generator's IlgpuLoader), ilgpu-cpu would fail
-            // them all: leave it out as if unavailable.
-            return name != "ilgpu-cpu" || GeneratedKernels.All.All(backend.Supports);
+            using var backend = known.Open();
+            // A backend that cannot run every generated kernel (a descriptor without an ILGPU form) is not listed.
+            if (known.Name == "ilgpu-cpu" && !GeneratedKernels.All.All(backend.Supports))
+                throw new NotSupportedException("a generated kernel has no ILGPU form");
+            return true;
         }
         catch (Exception e) when (e is GpuEngineException or DllNotFoundException or NotSupportedException or InvalidOperationException)
         {
-            // Unavailable here (no driver or device): not listed, so its tests do not run.
+            // Unavailable here (no driver or device): not listed, so its tests do not run; an expected one fails TestBackendsTests.
+            lock (Failures) Failures[known.Name] = $"{e.GetType().Name}: {e.Message}";
             return false;
         }
     }

@@ -83,7 +83,7 @@ public class SeedTableTests
         try
         {
             var (exit, _, error) = Gpuengine.Run("validate", "--table", path);
-            Assert.Equal(1, exit);
+            Assert.Equal(2, exit);
             Assert.Contains("holds no table", error);
             Assert.Single(error.Trim().Split('\n'));
         }

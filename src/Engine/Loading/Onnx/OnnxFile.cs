@@ -33,6 +33,8 @@ public static class OnnxFile
     /// <summary>Parses model bytes with nesting and size limits; corrupt data is a <see cref="GpuEngineException"/> naming <paramref name="file"/>.</summary>
     public static ModelProto Parse(byte[] data, string file)
     {
+        // Protobuf reads zero bytes as an empty model, then fails deep inside on the size limit: say what is wrong.
+        if (data.Length == 0) throw new GpuEngineException($"ONNX file '{file}' is empty (0 bytes)");
         try
         {
             using var stream = new MemoryStream(data, writable: false);
