@@ -26,7 +26,7 @@ public sealed class ExportVerb : ModelOptions, ICommand
         string target = Out ?? Output ?? throw new GpuEngineException("export needs --out FILE.onnx or --out FILE.safetensors");
         if (Precision != Planning.Precision.Fp32)
             throw new GpuEngineException("export writes fp32 models; 'gpuengine quantize --out FILE.safetensors' writes the int8 one");
-        if (Device != DeviceKind.Auto) throw new GpuEngineException($"export runs on no device (got --device {DeviceName})");
+        if (DeviceName != "auto") throw new GpuEngineException($"export runs on no device (got --device {DeviceName})");
         if (!Format.Trim().Equals("table", StringComparison.OrdinalIgnoreCase))
             throw new GpuEngineException($"export has no --format (got '{Format}'): the extension of --out chooses ONNX or safetensors");
         if (Out is not null && Output is not null) throw new GpuEngineException("give the file once: --out or --output");

@@ -22,7 +22,7 @@ public sealed class SummaryVerb : ModelOptions, ICommand
         // Analytic and fp32: options that would change nothing are refused rather than ignored.
         if (Precision != Planning.Precision.Fp32)
             throw new GpuEngineException("summary counts fp32 costs; 'gpuengine profile --precision int8' reports int8's");
-        if (Device != DeviceKind.Auto) throw new GpuEngineException($"summary runs on no device (got --device {DeviceName}); 'gpuengine profile' measures one");
+        if (DeviceName != "auto") throw new GpuEngineException($"summary runs on no device (got --device {DeviceName}); 'gpuengine profile' measures one");
         var format = ReportFormat();
         if (!EnergyTables.TryLoad(EnergyTableFile, context, out var energy)) return CliApp.ExitUsage;
         var report = ColumnChoice.Select(SummaryReport.Create(ModelSummary.Create(LoadGraph()), energy), Include, Exclude, format, context.Out);
