@@ -67,7 +67,7 @@ public sealed class CompareVerb : SessionVerbOptions, ICommand
             });
         var report = CompareReport.Create(result, graph.Name, InputDescription(graph), PrecisionDescription);
         WriteOutput(context, w => ReportWriter.Write(report, format, w));
-        return result.WithinTolerance ? 0 : CliApp.ExitError;
+        return result.WithinTolerance ? 0 : CliApp.ExitFinding;
     }
 
     private sealed record Prepared(Graph Graph, ModelProto Model, Tensor Input, ReportFormat Format, CompareOptions Options);

@@ -111,7 +111,7 @@ public sealed class BadInputTests : IDisposable
 
     [Theory]
     [InlineData("--precision int4", "use fp32 or int8")]
-    [InlineData("--device tpu", "use auto, cpu, opencl or cuda")]
+    [InlineData("--device tpu", "is not one of auto, cpu, ilgpu-cpu, opencl or cuda")]
     public void ABadEnumValueIsOneLineWithTheValidValues(string option, string expected) =>
         AssertOneLineError(["run", "--model", "repvgg-n1", .. option.Split(' ')], expected);
 

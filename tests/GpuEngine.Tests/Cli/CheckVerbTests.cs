@@ -85,7 +85,7 @@ public class CheckVerbTests
         var verb = new CheckVerb { Device = device, Cases = "add relu,relu6", Format = "json", AlterDeviceOutput = Alter };
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
         int exit = verb.Execute(new CommandContext(stdout, stderr));
-        Assert.Equal(CliApp.ExitError, exit);
+        Assert.Equal(CliApp.ExitFinding, exit);
         using var doc = JsonDocument.Parse(stdout.ToString());
         var status = doc.RootElement.GetProperty("cases").EnumerateArray()
             .ToDictionary(c => c.GetProperty("case").GetString()!, c => c.GetProperty("status").GetString());

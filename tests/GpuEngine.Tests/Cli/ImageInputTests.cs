@@ -140,7 +140,7 @@ public sealed class ImageInputTests : IDisposable
 
         File.WriteAllLines(labels, ["alpha", "beta"]);
         (exit, _, error) = Gpuengine.Run([.. run, "--labels", labels]);
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("has 2 names (non-empty lines), the model has 5 classes", error);
     }
 
@@ -150,7 +150,7 @@ public sealed class ImageInputTests : IDisposable
         var path = Path.Combine(_directory, "not-an-image.png");
         File.WriteAllText(path, "hello");
         var (exit, _, error) = Gpuengine.Run("run", "--model", "repvgg-n1", "--input", path, "--device", "cpu", "--runs", "0");
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("not an image", error);
         Assert.Single(error.Trim().Split('\n'));
     }

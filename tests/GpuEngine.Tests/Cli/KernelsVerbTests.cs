@@ -48,7 +48,7 @@ public class KernelsVerbTests
         Assert.All(files, f => Assert.Contains(".entry", File.ReadAllText(f)));
         Assert.Equal(files.Length, output.Trim().Split('\n').Length - 1);
         var again = Gpuengine.Run("kernels", "--models", "repvgg-n1", "--ptx", dir, "--arch", "sm_80");
-        Assert.Equal(1, again.Exit);
+        Assert.Equal(2, again.Exit);
         Assert.Contains("already exists; pass --force", again.Error);
         Assert.Equal(0, Gpuengine.Run("kernels", "--models", "repvgg-n1", "--ptx", dir, "--arch", "sm_80", "--force").Exit);
     }

@@ -52,7 +52,7 @@ public class ReadableTableTests
         Assert.True(exit == 0, error);
         Assert.Contains(" energy ", output);
         (exit, _, error) = Gpuengine.Run("summary", "--model", "repvgg-n1", "--include", "energie");
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("unknown column 'energie'", error);
     }
 
@@ -82,7 +82,7 @@ public class ReadableTableTests
         Assert.Contains("9 runs after 2 untimed warm-up", doc.RootElement.GetProperty("timed").GetString());
 
         (exit, _, error) = Gpuengine.Run("profile", "--model", "repvgg-n1", "--input", "1x3x16x16", "--device", "cpu", "--warmup", "0");
-        Assert.Equal(1, exit);
+        Assert.Equal(2, exit);
         Assert.Contains("--warmup must be at least 1", error);
     }
 

@@ -34,7 +34,7 @@ internal static class HandProfileTotals
         var options = new SessionOptions { Device = "cpu", Precision = precision, Int8Mode = mode };
         if (precision == Precision.Int8) options = options with { Quantization = Quantizer.Calibrate(graph, options, new CalibrationOptions { Samples = 2 }) };
         using var session = new InferenceSession(graph, options);
-        var profile = SessionProfiler.Measure(session, RandomInput.Uniform(graph.Inputs[0].Shape, 3), new ProfileOptions(Warmup: 0, Runs: 2));
+        var profile = SessionProfiler.Measure(session, RandomInput.Uniform(graph.Inputs[0].Shape, 3), new ProfileOptions(Warmup: 1, Runs: 2));
         foreach (var type in Enum.GetValues<ProfileReportType>())
         {
             var report = ProfileReport.Create(profile, type);
