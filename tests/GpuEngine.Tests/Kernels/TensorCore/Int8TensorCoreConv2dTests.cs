@@ -10,7 +10,8 @@ namespace GpuEngine.Tests.Kernels.TensorCore;
 /// The tensor-core conv on ilgpu-cpu (its mma emulated by warp shuffles) against the cpu backend's dp4a
 /// <c>Int8Conv2d</c> on the same operands and quantization: int8 outputs and int32 addsums bit for bit. Shapes are tiny
 /// (ilgpu-cpu runs every lane as a thread) but cover odd channel counts, depth not a multiple of 32, several k steps,
-/// stride 2, padding, dilation, groups, batch &gt; 1, two row tiles, and RepVGG-A0 / MobileNetV2 layers at a small input.
+/// stride 2, padding, dilation, groups, batch &gt; 1, two row tiles (all three modes), and RepVGG-A0 / MobileNetV2 layers at a
+/// small input (fused).
 /// </summary>
 public class Int8TensorCoreConv2dTests
 {
@@ -27,6 +28,9 @@ public class Int8TensorCoreConv2dTests
         ("MobileNetV2 depthwise 32 3x3 s2", new(1, 32, 8, 8, 32, 3, 3, 2, 1, 1, 32, true, 2)),
         ("MobileNetV2 project 96->24 1x1, linear", new(1, 96, 4, 4, 24, 1, 1, 1, 0, 1, 1, true, 0)),
     ];
+
+    /// <summary>Shapes before this index also run both addsum modes; the layer shapes after it (many k steps on ilgpu-cpu) run fused only.</summary>
+    private const int AllModesBelow = 4;
 
     public static TheoryData<int> Cases() => new(Enumerable.Range(0, Shapes.Length));
 
@@ -66,6 +70,7 @@ public class Int8TensorCoreConv2dTests
             ];
             var fused = run.Upload(new sbyte[outputs]);
             run.Launch(kernel, grid, Views(fused, run.Upload(new int[1]), RequantizeKernels.Fused));
+            if (shape >= AllModesBelow) return (run.Download<sbyte>(fused), [], []);
             var sums = run.Upload(Enumerable.Repeat(-777, outputs).ToArray());
             run.Launch(kernel, grid, Views(run.Upload(new sbyte[1]), sums, RequantizeKernels.AddSumWrite));
             var written = run.Download<int>(sums);
