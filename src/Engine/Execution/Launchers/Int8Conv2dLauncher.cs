@@ -29,15 +29,39 @@ public static class Int8Conv2dLauncher
         var grid = new LaunchGrid(new Dim3(Int8Conv2dKernels.Threads, Int8Conv2dKernels.Threads),
             new Dim3((int)((columns + Int8Conv2dKernels.TileN - 1) / Int8Conv2dKernels.TileN),
                 (rowsPerGroup + Int8Conv2dKernels.TileM - 1) / Int8Conv2dKernels.TileM, conv.Groups));
+        return [new KernelLaunch(node, GeneratedKernels.Int8Conv2dKernels_Int8Conv2d, grid, Arguments(conv, x, y, quant, input, weight, bias, output, mode))];
+    }
+
+    /// <summary>
+    /// The same conv on the tensor-core kernel (<see cref="IlgpuOnlyKernels.Int8TensorCoreConv2d"/>: mma m16n8k32, sm_80+,
+    /// and ilgpu-cpu through its warp-shuffle emulation); same views, bit-identical results. Not chosen by default:
+    /// a candidate for tactic selection, on backends whose <c>Supports</c> accepts it (cuda, ilgpu-cpu).
+    /// </summary>
+    public static IReadOnlyList<KernelLaunch> PlanTensorCore(Node node, Ops.Conv2d conv, LaunchContext context, QuantParams quant,
+        BufferSlice input, BufferSlice weight, BufferSlice? bias, BufferSlice output, Int8OutputMode mode = Int8OutputMode.Fused)
+    {
+        TensorShape x = context.Shape(node.Inputs[0]), y = context.Shape(node.Output);
+        long columns = (long)y.N * y.H * y.W;
+        int rowsPerGroup = conv.OutChannels / conv.Groups;
+        var grid = new LaunchGrid(new Dim3(Int8TensorCoreConv2dKernels.Threads),
+            new Dim3((int)((columns + Int8TensorCoreConv2dKernels.TileN - 1) / Int8TensorCoreConv2dKernels.TileN),
+                (rowsPerGroup + Int8TensorCoreConv2dKernels.TileM - 1) / Int8TensorCoreConv2dKernels.TileM, conv.Groups));
+        return [new KernelLaunch(node, IlgpuOnlyKernels.Int8TensorCoreConv2d, grid, Arguments(conv, x, y, quant, input, weight, bias, output, mode))];
+    }
+
+    /// <summary>The flat arguments both conv kernels take (<see cref="Int8Conv2dParams"/> in field order, then the mode).</summary>
+    private static KernelArgument[] Arguments(Ops.Conv2d conv, TensorShape x, TensorShape y, QuantParams quant,
+        BufferSlice input, BufferSlice weight, BufferSlice? bias, BufferSlice output, Int8OutputMode mode)
+    {
         var (int8Out, int32Out) = Outputs(output, mode);
-        return [new KernelLaunch(node, GeneratedKernels.Int8Conv2dKernels_Int8Conv2d, grid,
+        return
         [
             input.Argument, weight.Argument, (bias ?? quant.Multipliers).Argument, quant.Multipliers.Argument, quant.Shifts.Argument,
             int8Out, int32Out, Int(x.N), Int(x.C), Int(x.H), Int(x.W), Int(conv.OutChannels), Int(conv.Kernel.H), Int(conv.Kernel.W),
             Int(conv.Stride.H), Int(conv.Stride.W), Int(conv.Padding.H), Int(conv.Padding.W), Int(conv.Dilation.H), Int(conv.Dilation.W),
             Int(conv.Groups), Int(y.H), Int(y.W), Int(bias is null ? 0 : 1), Int(quant.InputZeroPoint), Int(quant.OutputZeroPoint),
             Int(quant.ClampMin), Int(quant.ClampMax), Int((int)mode),
-        ])];
+        ];
     }
 
     /// <summary>
