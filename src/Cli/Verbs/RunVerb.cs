@@ -65,15 +65,17 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
     /// </summary>
     private void WriteOutputs(CommandContext context, InferenceSession session, Tensor first, string path)
     {
-        var names = session.OutputMetadata.Select(o => o.Name).ToArray();
+        // Files are named after the model's outputs; fusion may have renamed them in the execution graph (same order).
+        var names = session.Model.Outputs.ToArray();
+        var tensors = session.OutputMetadata.Select(o => o.Name).ToArray();
         string stem = Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path));
         var targets = names.Length == 1 ? [path] : names.Select(n => $"{stem}.{SafeName(n)}.npy").ToArray();
         if (targets.Distinct().Count() != targets.Length) throw new GpuEngineException($"--output '{path}': two outputs map to the same file name");
         foreach (var target in targets.Where(t => File.Exists(t) && !Force))
             throw new GpuEngineException($"'{target}' already exists; pass --force to overwrite it");
-        foreach (var (name, target) in names.Zip(targets))
+        foreach (var (i, (name, target)) in names.Zip(targets).Index())
         {
-            NpyFile.Write(target, names.Length == 1 ? first : session.ReadTensor(name), overwrite: Force);
+            NpyFile.Write(target, names.Length == 1 ? first : session.ReadTensor(tensors[i]), overwrite: Force);
             context.Error.WriteLine($"wrote {target} ({name})");
         }
     }

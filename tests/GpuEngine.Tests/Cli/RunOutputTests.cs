@@ -25,7 +25,7 @@ public class RunOutputTests
         var g = WeightInitializer.Initialize(b.Build(), 3);
         using var dir = new TempDir();
         OnnxFile.Save(g, dir.File("m.onnx"));
-        var input = TestData.Floats(new TensorShape(1, 3, 8, 8), 5);
+        var input = GpuEngine.Tests.Loading.TestData.Floats(new TensorShape(1, 3, 8, 8), 5);
         NpyFile.Write(dir.File("x.npy"), input);
 
         var (exit, _, error) = Gpuengine.Run("run", "--model", dir.File("m.onnx"), "--input", dir.File("x.npy"), "--device", "cpu", "--runs", "0", "--output", dir.File("out.npy"));
