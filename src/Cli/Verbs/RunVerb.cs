@@ -58,13 +58,34 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
             : "time:   no timed runs (--runs 0)");
         output.WriteLine($"        after {Warmup} untimed warm-up run(s); the first took {NumberFormat.Milliseconds(first)}{compiles}");
         WriteTop5(output, logits, ClassNames(logits));
-        if (Output is not null)
-        {
-            NpyFile.Write(Output, logits, overwrite: Force);
-            context.Error.WriteLine($"wrote {Output}");
-        }
+        if (Output is not null) WriteOutputs(context, session, logits, Output);
         return 0;
     }
+
+    /// <summary>
+    /// Every graph output as .npy (<paramref name="first"/> is what Run returned): to <paramref name="path"/> itself for a one-output model, else one file per output,
+    /// <c>STEM.NAME.npy</c> beside it (the output's name with characters other than letters, digits, '-', '_' and '.' as '_').
+    /// All targets are checked before any is written, so a refusal (a file exists, no --force) leaves nothing half done.
+    /// </summary>
+    private void WriteOutputs(CommandContext context, InferenceSession session, Tensor first, string path)
+    {
+        // Files are named after the model's outputs; fusion may have renamed them in the execution graph (same order).
+        var names = session.Model.Outputs.ToArray();
+        var tensors = session.OutputMetadata.Select(o => o.Name).ToArray();
+        string stem = Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path));
+        var targets = names.Length == 1 ? [path] : names.Select(n => $"{stem}.{SafeName(n)}.npy").ToArray();
+        if (targets.Distinct().Count() != targets.Length) throw new GpuEngineException($"--output '{path}': two outputs map to the same file name");
+        foreach (var target in targets.Where(t => File.Exists(t) && !Force))
+            throw new GpuEngineException($"'{target}' already exists; pass --force to overwrite it");
+        foreach (var (i, (name, target)) in names.Zip(targets).Index())
+        {
+            NpyFile.Write(target, names.Length == 1 ? first : session.ReadTensor(tensors[i]), overwrite: Force);
+            context.Error.WriteLine($"wrote {target} ({name})");
+        }
+    }
+
+    private static string SafeName(string name) =>
+        new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')]);
 
     private static void WriteTop5(TextWriter output, Tensor logits, IReadOnlyList<string>? labels)
     {

@@ -11,9 +11,9 @@ public static class InPlaceRules
 {
     /// <summary>
     /// True when the op's output is its input's bytes reinterpreted (no kernel, no copy):
-    /// Flatten of a contiguous NCHW tensor, and Dropout, which is the identity at inference.
+    /// Flatten and Reshape of a contiguous tensor, and Dropout, which is the identity at inference.
     /// </summary>
-    public static bool IsView(Op op) => op is Flatten or Dropout;
+    public static bool IsView(Op op) => op is Flatten or Dropout or Reshape;
 
     /// <summary>
     /// True when the op's kernel may write its output over input <paramref name="input"/>:
@@ -26,6 +26,10 @@ public static class InPlaceRules
     {
         Relu or Relu6 or BatchNorm2d => input == 0,
         Add => input is 0 or 1,
+        // Pointwise functions, and a broadcasting op over the operand that already has the output's shape
+        // (the planner's size check rules out the broadcast one): x * gate, x + 3, x / 6.
+        Unary => input == 0,
+        Binary => true,
         _ => false,
     };
 

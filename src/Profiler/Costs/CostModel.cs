@@ -29,6 +29,10 @@ public static class CostModel
             AvgPool2d avg => Pool2dCost.CountAvg(avg, input, output),
             AdaptiveAvgPool2d adaptive => Pool2dCost.CountAdaptiveAvg(adaptive, input, output),
             Add add => AddCost.Count(add, input, graph.InputShape(node, 1), output),
+            Unary unary => ElementwiseCost.Count(unary, input, output),
+            Binary binary => ElementwiseCost.Count(binary, [.. node.Inputs.Select((_, i) => graph.InputShape(node, i))], output),
+            Softmax => ElementwiseCost.CountSoftmax(input, output),
+            Reshape => ElementwiseCost.CountReshape(),
             _ => throw new GpuEngineException($"{node.Op.TypeName} '{node.Name}': the cost model has no formula for this op"),
         };
     }

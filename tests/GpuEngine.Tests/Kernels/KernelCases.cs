@@ -39,6 +39,13 @@ public static class KernelCases
         // 4 groups of 64 cover 1000 elements through the grid-stride loop.
         yield return new("Add", GeneratedKernels.AddKernels_Add, new LaunchGrid(new Dim3(64), new Dim3(4)), [Floats(n), Floats(n), new float[n]],
             [Int(n), Int(FusedActivation.Relu)]);
+        yield return new("HardSwish", GeneratedKernels.ElementwiseKernels_Unary, new LaunchGrid(new Dim3(64), new Dim3(4)), [Floats(n), new float[n]],
+            [Int(n), Float(0), Float(0), Int(2)]);
+        // [2, 5, 10, 10] times a [5, 1, 1] per-channel constant.
+        yield return new("Binary", GeneratedKernels.ElementwiseKernels_Binary, LaunchGrid.Linear(n, 64), [Floats(n), Floats(5), new float[n]],
+            [Int(n), Int(5), Int(10), Int(10), Int(500), Int(100), Int(10), Int(1), Int(0), Int(1), Int(0), Int(0), Int(2)]);
+        yield return new("Softmax", GeneratedKernels.SoftmaxKernels_Softmax, LaunchGrid.Linear(20, 32), [Floats(200), new float[200]],
+            [Int(20), Int(10), Int(4)]);
         yield return new("BatchNorm2d", GeneratedKernels.BatchNorm2dKernels_BatchNorm2d, LaunchGrid.Linear(150, 64),
             [Floats(150), Floats(3), Floats(3), Floats(3), Floats(3).Select(v => v * v + 0.1f).ToArray(), new float[150]],
             [Int(3), Int(25), Int(150), Float(1e-5f)]);

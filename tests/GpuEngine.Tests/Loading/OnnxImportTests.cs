@@ -72,28 +72,43 @@ public class OnnxImportTests
     }
 
     [Fact]
+    public void Pointwise_ops_constants_and_reshapes_import_as_their_engine_ops()
+    {
+        var m = new OnnxTestModel(13, 1, 2, 4, 4).Init("k", 2, 1, 1).Scalar("lo", -1).Scalar("hi", 1).Longs("s", 1, 8, 4)
+            .Node("Mul", "scale", ["k", "x"], "a").Node("HardSigmoid", "hs", ["a"], "b").Node("Clip", "clip", ["b", "lo", "hi"], "c")
+            .Node("Reshape", "rs", ["c", "s"], "d").Node("Softmax", "sm", ["d"], "y").Output("y");
+        var g = Import(m);
+        Assert.Equal(new Binary(BinaryKind.Mul, new TensorShape(2, 1, 1), ConstantFirst: true), g.Nodes[0].Op);
+        Assert.Equal(new Unary(UnaryKind.HardSigmoid, 0.2f, 0.5f), g.Nodes[1].Op);
+        Assert.Equal(new Unary(UnaryKind.Clip, -1, 1), g.Nodes[2].Op);
+        Assert.Equal(new Reshape(new TensorShape(1, 8, 4)), g.Nodes[3].Op);
+        Assert.Equal(new Softmax(2), g.Nodes[4].Op);
+        Assert.Equal(new TensorShape(1, 8, 4), g.Tensor("y").Shape);
+    }
+
+    [Fact]
     public void An_unsupported_op_names_node_op_type_and_opset()
     {
-        var m = new OnnxTestModel(17, 1, 2, 4, 4).Node("Sigmoid", "/head/act/Sigmoid", ["x"], "y").Output("y");
+        var m = new OnnxTestModel(17, 1, 2, 4, 4).Node("Resize", "/head/act/Resize", ["x"], "y").Output("y");
         var e = Assert.Throws<GpuEngineException>(() => Import(m));
         Assert.Contains("t.onnx", e.Message);
-        Assert.Contains("'/head/act/Sigmoid'", e.Message);
-        Assert.Contains("'Sigmoid'", e.Message);
+        Assert.Contains("'/head/act/Resize'", e.Message);
+        Assert.Contains("'Resize'", e.Message);
         Assert.Contains("opset 17", e.Message);
     }
 
     [Theory]
     [InlineData("pads", "asymmetric")]
-    [InlineData("clip", "clips to")]
-    [InlineData("reshape", "flatten pattern")]
-    [InlineData("add-const", "adds a constant")]
+    [InlineData("clip", "must not exceed")]
+    [InlineData("reshape", "cannot reshape")]
+    [InlineData("add-const", "do not broadcast")]
     public void Unsupported_forms_of_supported_ops_are_named(string form, string expected)
     {
-        var m = new OnnxTestModel(13, 1, 2, 4, 4).Init("w", 2, 2, 3, 3).Scalar("lo", -1).Scalar("hi", 1).Longs("s", 1, 2, 16).Init("k", 1);
+        var m = new OnnxTestModel(13, 1, 2, 4, 4).Init("w", 2, 2, 3, 3).Scalar("lo", -1).Scalar("hi", 1).Longs("s", 1, 3, 16).Init("k", 3);
         m = form switch
         {
             "pads" => m.Node("Conv", "conv", ["x", "w"], "y", Ints("pads", 0, 0, 1, 1)),
-            "clip" => m.Node("Clip", "clip", ["x", "lo", "hi"], "y"),
+            "clip" => m.Node("Clip", "clip", ["x", "hi", "lo"], "y"),
             "reshape" => m.Node("Reshape", "rs", ["x", "s"], "y"),
             _ => m.Node("Add", "add", ["x", "k"], "y"),
         };

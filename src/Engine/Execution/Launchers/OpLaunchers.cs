@@ -19,7 +19,10 @@ public static class OpLaunchers
         WindowPool2d pool => Pool2dLauncher.Plan(node, pool, context),
         AdaptiveAvgPool2d pool => Pool2dLauncher.Plan(node, pool, context),
         Linear linear => LinearLauncher.Plan(node, linear, context),
-        Flatten or Dropout => [],
+        Unary unary => ElementwiseLauncher.Plan(node, unary, context),
+        Binary binary => ElementwiseLauncher.Plan(node, binary, context),
+        Softmax softmax => SoftmaxLauncher.Plan(node, softmax, context),
+        Flatten or Dropout or Reshape => [],
         _ => throw new GpuEngineException($"{node.Op.TypeName} '{node.Name}': no kernel implements this op yet"),
     };
 

@@ -57,10 +57,14 @@ internal sealed partial class OnnxImporter
             case "MatMul":
                 ImportMatMul(n, scopes);
                 break;
-            case "Add":
-                if (IsConstant(Input(n, 0)) || IsConstant(Input(n, 1)))
-                    throw NodeError(n, "adds a constant; only the sum of two activations (or a MatMul's bias) is supported");
-                AddNode(n, NodeName(n, null), new Add(), [Input(n, 0), Input(n, 1)], scopes);
+            case "Add" or "Sub" or "Mul" or "Div" or "Max":
+                ImportBinary(n, scopes);
+                break;
+            case "Sigmoid" or "HardSigmoid" or "HardSwish" or "LeakyRelu":
+                AddNode(n, NodeName(n, null), UnaryOp(n), [Input(n, 0)], scopes);
+                break;
+            case "Softmax":
+                AddNode(n, NodeName(n, null), SoftmaxOp(n), [Input(n, 0)], scopes);
                 break;
             case "Dropout":
             {
@@ -153,7 +157,7 @@ internal sealed partial class OnnxImporter
         AddNode(n, NodeName(n, n.Input[1]), op, [Input(n, 0)], scopes, weights, output);
     }
 
-    /// <summary>Reshape is accepted where it is torch.flatten(x, 1): target [N or 0, -1 or C*H*W].</summary>
+    /// <summary>Reshape to a constant shape: torch.flatten(x, 1)'s pattern [N or 0, -1 or C*H*W] is a Flatten, any other a Reshape view.</summary>
     private void ImportReshape(NodeProto n, ScopeReplay scopes)
     {
         var shape = Longs(n, 1, "shape");
@@ -161,11 +165,11 @@ internal sealed partial class OnnxImporter
         long rest = x.Elements / x.N;
         bool flatten = shape.Length == 2 && (shape[0] == 0 || shape[0] == x.N || shape[0] == -1 && (shape[1] == rest))
             && (shape[1] == -1 || shape[1] == rest);
-        if (!flatten) throw NodeError(n, $"reshapes {x} to [{string.Join(", ", shape)}]; only the flatten pattern [N, -1] is supported");
-        AddNode(n, NodeName(n, null), new Flatten(), [Input(n, 0)], scopes);
+        if (flatten && x.Rank > 1) AddNode(n, NodeName(n, null), new Flatten(), [Input(n, 0)], scopes);
+        else AddNode(n, NodeName(n, null), new Reshape(ReshapeTarget(n, x, shape)), [Input(n, 0)], scopes);
     }
 
-    /// <summary>Clip(0, 6) is ReLU6 and Clip(0, inf) ReLU; bounds come from attributes (opset &lt; 11) or constant inputs.</summary>
+    /// <summary>Clip(0, 6) is ReLU6, Clip(0, inf) ReLU and other bounds a Clip; bounds come from attributes (opset &lt; 11) or constant inputs.</summary>
     private Op ClipOp(NodeProto n)
     {
         float lo, hi;
@@ -181,7 +185,8 @@ internal sealed partial class OnnxImporter
         }
         if (lo == 0 && hi == 6) return new Relu6();
         if (lo == 0 && (hi == float.MaxValue || float.IsPositiveInfinity(hi))) return new Relu();
-        throw NodeError(n, $"clips to [{lo}, {hi}]; only [0, 6] (ReLU6) and [0, inf) (ReLU) are supported");
+        if (!(lo <= hi)) throw NodeError(n, $"clips to [{lo}, {hi}]; the lower bound must not exceed the upper");
+        return new Unary(UnaryKind.Clip, lo, hi);
     }
 
     private Op PoolOp(NodeProto n)

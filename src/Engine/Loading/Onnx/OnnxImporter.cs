@@ -17,7 +17,8 @@ internal sealed partial class OnnxImporter
     public static readonly string[] SupportedOps =
     [
         "Conv", "BatchNormalization", "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten",
-        "Reshape", "Gemm", "MatMul", "Add", "Dropout", "Identity", "Constant",
+        "Reshape", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Max", "Sigmoid", "HardSigmoid", "HardSwish", "LeakyRelu",
+        "Softmax", "Dropout", "Identity", "Constant",
     ];
 
     /// <summary>The opsets whose forms of the supported ops the importer reads (attribute forms before 10/11/13, input forms after).</summary>
