@@ -41,10 +41,11 @@ public sealed partial class InferenceSession : IDisposable
             if (Options.PlanMemory) AllocateArena(); else AllocatePerTensor();
             var empty = new BufferSlice(_buffers[0], 0, 0);
             var context = new LaunchContext(ExecutionGraph, Activation, Weight, empty);
-            Launches = int8 ? PrepareInt8(context) : [.. ExecutionGraph.Nodes.SelectMany(n => OpLaunchers.Plan(n, context))];
+            _launches = int8 ? [.. PrepareInt8(context)] : [.. ExecutionGraph.Nodes.SelectMany(n => OpLaunchers.Plan(n, context))];
             // Say so before running, in one line, where the device lacks a kernel's form (ilgpu-cpu and cuda need ILGPU's).
-            if (Launches.FirstOrDefault(l => !Backend.Supports(l.Kernel)) is { } missing)
+            if (_launches.FirstOrDefault(l => !Backend.Supports(l.Kernel)) is { } missing)
                 throw new GpuEngineException($"the {Backend.Name} backend cannot run kernel '{missing.Kernel.Name}' (node '{missing.Node.Name}'): it has no form for this device");
+            _graph = CreateGraphReplay();
         }
         catch
         {
@@ -70,8 +71,10 @@ public sealed partial class InferenceSession : IDisposable
     /// <summary>Which backend was chosen and why (auto says what it skipped).</summary>
     public string DeviceChoice { get; }
 
-    /// <summary>Every kernel launch of one inference, in order.</summary>
-    public IReadOnlyList<KernelLaunch> Launches { get; }
+    private readonly KernelLaunch[] _launches = [];
+
+    /// <summary>Every kernel launch of one inference, in order (after tuning, the chosen candidates).</summary>
+    public IReadOnlyList<KernelLaunch> Launches => _launches;
 
     public IReadOnlyList<TensorInfo> InputMetadata => ExecutionGraph.Inputs;
     public IReadOnlyList<TensorInfo> OutputMetadata => [.. ExecutionGraph.Outputs.Select(ExecutionGraph.Tensor)];
@@ -82,8 +85,12 @@ public sealed partial class InferenceSession : IDisposable
     /// <summary>Runs the model on one input (the graph's first) and returns its first output.</summary>
     public Tensor Run(Tensor input)
     {
-        WriteInput(InputMetadata[0].Name, input);
-        foreach (var launch in Launches) launch.Run(Backend);
+        if (Options.Tactics == Tactics.TacticMode.Tuned && !_tuned) Tune(input);
+        else
+        {
+            WriteInput(InputMetadata[0].Name, input);
+            RunLaunches();
+        }
         return ReadTensor(Quantization is null ? OutputMetadata[0].Name : DequantizedName(OutputMetadata[0].Name));
     }
 
@@ -175,6 +182,8 @@ public sealed partial class InferenceSession : IDisposable
 
     public void Dispose()
     {
+        _graph?.Dispose();
+        _graph = null;
         foreach (var buffer in _buffers) buffer.Dispose();
         _buffers.Clear();
         Backend?.Dispose();
