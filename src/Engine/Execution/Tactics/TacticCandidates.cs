@@ -22,7 +22,14 @@ public static class TacticCandidates
     /// Test hook: extra candidates for a launch (a deliberately wrong kernel, say), added after the real ones.
     /// Null in production.
     /// </summary>
-    internal static Func<KernelLaunch, int, IEnumerable<TacticCandidate>>? ExtraForTests { get; set; }
+    internal static Func<KernelLaunch, int, IEnumerable<TacticCandidate>>? ExtraForTests
+    {
+        get => s_extra.Value;
+        set => s_extra.Value = value;
+    }
+
+    // Per async flow, so a test's hook never reaches a test running beside it.
+    private static readonly AsyncLocal<Func<KernelLaunch, int, IEnumerable<TacticCandidate>>?> s_extra = new();
 
     /// <summary>The candidates of <paramref name="launch"/>, reference first; empty when the launch is not tunable.</summary>
     public static IReadOnlyList<TacticCandidate> For(KernelLaunch launch)
