@@ -28,6 +28,7 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph);
         using var session = new InferenceSession(graph, CreateSessionOptions(planMemory: !NoPlan));
+        NoteGraphs(session, context);
         var output = context.Out;
         output.WriteLine($"device: {session.Backend.Name} — {session.DeviceChoice}");
         output.WriteLine($"model:  {graph.Name}, input {InputDescription(graph)}, {PrecisionDescription}, {session.Launches.Count} kernel launches");

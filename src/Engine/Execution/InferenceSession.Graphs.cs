@@ -9,10 +9,16 @@ public sealed partial class InferenceSession
     /// <summary>Whether runs replay a CUDA graph (cuda with <see cref="SessionOptions.Graphs"/>, after the first run).</summary>
     public bool ReplaysGraph => _graph?.IsReplaying == true;
 
-    /// <summary>Queues one inference's launches: through the CUDA graph where the session has one, else one by one.</summary>
-    public void RunLaunches()
+    /// <summary>Whether the session has a CUDA graph replay (cuda with graphs on).</summary>
+    public bool HasGraphReplay => _graph is not null;
+
+    /// <summary>
+    /// Queues one inference's launches: through the CUDA graph where the session has one (unless
+    /// <paramref name="useGraph"/> is false, for comparison), else one by one.
+    /// </summary>
+    public void RunLaunches(bool useGraph = true)
     {
-        if (_graph is { } graph) graph.Run(RunPlain);
+        if (useGraph && _graph is { } graph) graph.Run(RunPlain);
         else RunPlain();
     }
 
