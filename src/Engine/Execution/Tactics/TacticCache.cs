@@ -8,18 +8,22 @@ namespace GpuEngine.Execution.Tactics;
 /// Tactic choices on disk: one JSON object mapping "device | description | host arch | layer key" to the winning
 /// candidate's name (the layer key holds the kernel, so the precision, and every scalar argument, so the shape).
 /// Loaded once; each new choice rewrites the file through a temporary file and a rename, so a reader never sees half a
-/// file. A file that does not parse is ignored with one warning (and replaced at the next choice).
+/// file. A file that does not parse is ignored with one warning (and replaced at the next choice); a file that cannot
+/// be written warns once and the choices hold for the session only.
 /// </summary>
 public sealed class TacticCache
 {
     private readonly Dictionary<string, string> _choices;
     private readonly Lock _gate = new();
+    private readonly Action<string> _warn;
+    private bool _unwritable;
 
     /// <summary>Opens (or starts) the cache at <paramref name="path"/>; <paramref name="warn"/> gets the one corrupt-file line.</summary>
     public TacticCache(string path, Action<string>? warn = null)
     {
         Path = path;
-        _choices = Load(path, warn ?? (line => Console.Error.WriteLine(line)));
+        _warn = warn ?? (line => Console.Error.WriteLine(line));
+        _choices = Load(path, _warn);
     }
 
     public string Path { get; }
@@ -53,11 +57,21 @@ public sealed class TacticCache
         lock (_gate)
         {
             _choices[Key(backend, layerKey)] = winner;
-            string? directory = System.IO.Path.GetDirectoryName(Path);
-            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-            string temporary = $"{Path}.{Environment.ProcessId}.tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(new SortedDictionary<string, string>(_choices), Indented));
-            File.Move(temporary, Path, overwrite: true);
+            if (_unwritable) return;
+            try
+            {
+                string? directory = System.IO.Path.GetDirectoryName(Path);
+                if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+                string temporary = $"{Path}.{Environment.ProcessId}.tmp";
+                File.WriteAllText(temporary, JsonSerializer.Serialize(new SortedDictionary<string, string>(_choices), Indented));
+                File.Move(temporary, Path, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Tuning still works without the file: the choices hold for this session.
+                _unwritable = true;
+                _warn($"gpuengine: warning: cannot write the tactic cache '{Path}' ({e.Message.Split('\n', 2)[0]}); choices are not saved");
+            }
         }
     }
 
