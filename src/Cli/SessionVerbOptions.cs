@@ -1,5 +1,6 @@
 using CommandLine;
 using GpuEngine.Execution;
+using GpuEngine.Execution.Tactics;
 using GpuEngine.Planning;
 using GpuEngine.Quantization;
 
@@ -20,7 +21,36 @@ public abstract class SessionVerbOptions : CalibrationVerbOptions
     [Option("mode", Default = Int8Mode.Fused, HelpText = "--precision int8: fused (int32 sums stay in registers) or addsum (written, then requantized).")]
     public Int8Mode Mode { get; set; }
 
+    [Option("tactics", Default = "fixed", HelpText = "fixed (the planned conv kernels, default) or tuned (each conv's kernel chosen by measurement on the first input, cached; see docs/tactics.md).")]
+    public string Tactics { get; set; } = "fixed";
+
+    [Option("graphs", HelpText = "cuda: on (default) captures the launches into a CUDA graph at the first run and replays it; off launches kernel by kernel. Other devices ignore it (with a note).")]
+    public string? Graphs { get; set; }
+
     public bool IsInt8 => Precision == Planning.Precision.Int8;
+
+    /// <summary>--tactics as the session's mode; one line naming the option for anything else.</summary>
+    public TacticMode TacticMode => Tactics.Trim().ToLowerInvariant() switch
+    {
+        "fixed" => TacticMode.Fixed,
+        "tuned" => TacticMode.Tuned,
+        _ => throw new GpuEngineException($"--tactics '{Tactics}' is not one of fixed, tuned"),
+    };
+
+    /// <summary>--graphs as a switch (default on).</summary>
+    public bool GraphsOn => Graphs?.Trim().ToLowerInvariant() switch
+    {
+        null or "on" => true,
+        "off" => false,
+        _ => throw new GpuEngineException($"--graphs '{Graphs}' is not one of on, off"),
+    };
+
+    /// <summary>One note on stderr when --graphs was given for a device without CUDA graphs.</summary>
+    public void NoteGraphs(InferenceSession session, CommandContext context)
+    {
+        if (Graphs is not null && session.Backend.Name != "cuda")
+            context.Error.WriteLine($"note: --graphs applies to cuda only; ignored on {session.Backend.Name}");
+    }
 
     /// <summary>The precision in words for reports: fp32, or int8 (fused|addsum).</summary>
     public string PrecisionDescription => IsInt8 ? $"int8 ({Mode.ToString().ToLowerInvariant()})" : "fp32";
@@ -39,6 +69,8 @@ public abstract class SessionVerbOptions : CalibrationVerbOptions
             Quantization = IsInt8 && Quantized is not null ? QuantizedModel.Load(Quantized) : null,
             Calibration = Calibration(),
             MaxMemoryBytes = MemoryLimit,
+            Tactics = TacticMode,
+            Graphs = GraphsOn,
         };
     }
 

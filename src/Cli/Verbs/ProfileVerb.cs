@@ -69,12 +69,21 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
         var input = InputTensor(graph, context.Error);
         using var session = new InferenceSession(graph, CreateSessionOptions());
         if (UncheckedShapeWarning(session) is { } warning) context.Error.WriteLine(warning);
+        NoteGraphs(session, context);
+        if (TacticMode == GpuEngine.Execution.Tactics.TacticMode.Tuned) session.Tune(input); // before the launches are timed
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
         profile = profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
         if (Roofline || (plot is not null && plotKind == "roofline")) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };
         // What the profiled inference computed, so one command shows both the answer and its cost.
         var logits = session.Run(input);
-        var result = ProfileReport.Create(profile, ReportType, energy).AddFact("top5", TopClasses.Describe(logits, 0, ClassNames(logits)));
+        var result = ProfileReport.Create(profile, ReportType, energy).AddFact("top5", TopClasses.Describe(logits, 0, ClassNames(logits)))
+            .AddFact("tactics", TacticMode.ToString().ToLowerInvariant());
+        if (session.HasGraphReplay)
+        {
+            // Both ways on the same session: a CUDA graph replay, and the same launches one by one.
+            var (graphMs, plainMs) = GraphTiming.Measure(session, Warmup, Runs);
+            result.AddFact("end_to_end_graph_ms", Math.Round(graphMs, 4)).AddFact("end_to_end_no_graph_ms", Math.Round(plainMs, 4));
+        }
         var report = ColumnChoice.Select(result, Include, Exclude, reportFormat, context.Out);
         if (report is null) return 0;
 

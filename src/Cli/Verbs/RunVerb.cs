@@ -32,6 +32,7 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
         var input = InputTensor(graph, context.Error);
         using var session = new InferenceSession(graph, CreateSessionOptions(planMemory: !NoPlan));
         if (UncheckedShapeWarning(session) is { } warning) context.Error.WriteLine(warning);
+        NoteGraphs(session, context);
         var output = context.Out;
         output.WriteLine($"device: {session.Backend.Name} — {session.DeviceChoice}");
         output.WriteLine($"model:  {graph.Name}, input {InputDescription(graph)}, {PrecisionDescription}, {session.Launches.Count} kernel launches");

@@ -36,7 +36,11 @@ public sealed partial class InferenceSession
         try
         {
             // Building writes the session's shared tables the first time (extra tensor types): one builder at a time.
-            lock (_building) PrepareState(state);
+            lock (_building)
+            {
+                PrepareState(state);
+                ApplyChosenTactics(state);
+            }
         }
         catch
         {

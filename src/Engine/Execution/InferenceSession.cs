@@ -56,6 +56,7 @@ public sealed partial class InferenceSession : IDisposable
             // Say so before running, in one line, where the device lacks a kernel's form (ilgpu-cpu and cuda need ILGPU's).
             if (_primary.Launches.FirstOrDefault(l => !Backend.Supports(l.Kernel)) is { } missing)
                 throw new GpuEngineException($"the {Backend.Name} backend cannot run kernel '{missing.Kernel.Name}' (node '{missing.Node.Name}'): it has no form for this device");
+            _graph = CreateGraphReplay();
         }
         catch
         {
@@ -81,7 +82,7 @@ public sealed partial class InferenceSession : IDisposable
     /// <summary>Which backend was chosen and why (auto says what it skipped).</summary>
     public string DeviceChoice { get; }
 
-    /// <summary>Every kernel launch of one inference, in order (on the session's first execution state).</summary>
+    /// <summary>Every kernel launch of one inference, in order (on the session's first execution state; after tuning, the chosen candidates).</summary>
     public IReadOnlyList<KernelLaunch> Launches => _primary.Launches;
 
     public IReadOnlyList<TensorInfo> InputMetadata => ExecutionGraph.Inputs;
@@ -108,11 +109,14 @@ public sealed partial class InferenceSession : IDisposable
         var state = Rent();
         try
         {
-            Write(state, InputMetadata[0].Name, input);
-            if (WorkProgress.Sink is null)
-                foreach (var launch in state.Launches) launch.Run(Backend);
+            // Tactic selection runs once, on the first state, with the first input (other states take its choices).
+            if (Options.Tactics == Tactics.TacticMode.Tuned && !_tuned && ReferenceEquals(state, _primary))
+                Tune(input);
             else
-                RunReporting(state.Launches);
+            {
+                Write(state, InputMetadata[0].Name, input);
+                RunLaunches(state);
+            }
             return Read(state, Quantization is null ? OutputMetadata[0].Name : DequantizedName(OutputMetadata[0].Name));
         }
         finally
@@ -202,6 +206,8 @@ public sealed partial class InferenceSession : IDisposable
 
     public void Dispose()
     {
+        _graph?.Dispose();
+        _graph = null;
         lock (_states)
         {
             foreach (var state in _states) state.Dispose();

@@ -43,4 +43,16 @@ public sealed record SessionOptions
 
     /// <summary>Planner settings (alignment, hill climb). Default <see cref="PlanOptions"/>' defaults.</summary>
     public PlanOptions Plan { get; init; } = new();
+
+    /// <summary>Conv and linear kernels as planned (Fixed, default) or chosen by measurement on the first input (Tuned); see docs/tactics.md.</summary>
+    public Tactics.TacticMode Tactics { get; init; } = Execution.Tactics.TacticMode.Fixed;
+
+    /// <summary>Tuned only: where choices are cached. Null (default) opens <see cref="Execution.Tactics.TacticCache.DefaultPath"/>.</summary>
+    public Tactics.TacticCache? TacticCache { get; init; }
+
+    /// <summary>cuda only: capture the launch sequence into a CUDA graph at the first run and replay it after (default true).</summary>
+    public bool Graphs { get; init; } = true;
+
+    /// <summary>Where one-line warnings go (a corrupt tactic cache, a graph capture that failed). Default standard error.</summary>
+    public Action<string> Warn { get; init; } = line => Console.Error.WriteLine(line);
 }

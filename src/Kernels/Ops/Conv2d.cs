@@ -99,6 +99,84 @@ public static class Conv2dKernels
         StoreRow(output, bias, c30, c31, c32, c33, row + 48, col, rowsPerGroup, channel, columns, cout, pixels, hasBias, activation);
     }
 
+    /// <summary>Tile edge of <see cref="Conv2dTile32"/>: a tactic for small feature maps and few channels, where 64 × 64 tiles run mostly empty.</summary>
+    public const int SmallTile = 32;
+
+    /// <summary>
+    /// <see cref="Conv2d"/> with 32 × 32 output tiles (each of 16 × 16 items owns 2 × 2 outputs): same arguments, same
+    /// k order per output (so the same sums); grid (ceil(n·outH·outW / 32), ceil((cout / groups) / 32), groups).
+    /// </summary>
+    [Kernel]
+    public static void Conv2dTile32(ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> output,
+        Conv2dParams p, SpecializedValue<int> activation)
+    {
+        int batch = p.Batch;
+        int cin = p.InChannels;
+        int height = p.Height;
+        int width = p.Width;
+        int cout = p.OutChannels;
+        int kh = p.KernelH;
+        int kw = p.KernelW;
+        int groups = p.Groups;
+        int outH = p.OutH;
+        int outW = p.OutW;
+        int hasBias = p.HasBias;
+        var tileW = SharedMemory.Allocate<float>(TileK * SmallTile);
+        var tileX = SharedMemory.Allocate<float>(TileK * SmallTile);
+        int tx = Group.IdxX;
+        int ty = Group.IdxY;
+        int linear = ty * Threads + tx;
+        int g = Grid.IdxZ;
+        int rowsPerGroup = cout / groups;
+        int cinPerGroup = cin / groups;
+        int depth = cinPerGroup * kh * kw;
+        int pixels = outH * outW;
+        int columns = batch * pixels;
+        int m0 = Grid.IdxY * SmallTile;
+        int n0 = Grid.IdxX * SmallTile;
+        // 256 work items stage 256 weights and 256 gathered inputs: one of each.
+        int stageK = linear / SmallTile;
+        int stageM = m0 + linear % SmallTile;
+        int stageCol = n0 + linear % SmallTile;
+
+        float c00 = 0f, c01 = 0f, c10 = 0f, c11 = 0f;
+        for (int k0 = 0; k0 < depth; k0 += TileK)
+        {
+            int k = k0 + stageK;
+            tileW[linear] = stageM < rowsPerGroup && k < depth ? weight[(g * rowsPerGroup + stageM) * depth + k] : 0f;
+            tileX[linear] = Gather(input, k, stageCol, depth, columns, cinPerGroup * g, cin, height, width, kh, kw,
+                p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW, outW, pixels);
+            Group.Barrier();
+            for (int kk = 0; kk < TileK; kk++)
+            {
+                int wRow = kk * SmallTile + ty;
+                int xRow = kk * SmallTile + tx;
+                float w0 = tileW[wRow], w1 = tileW[wRow + 16];
+                float x0 = tileX[xRow], x1 = tileX[xRow + 16];
+                c00 += w0 * x0; c01 += w0 * x1;
+                c10 += w1 * x0; c11 += w1 * x1;
+            }
+            Group.Barrier();
+        }
+
+        int row = m0 + ty;
+        int col = n0 + tx;
+        int channel = g * rowsPerGroup;
+        StoreRow2(output, bias, c00, c01, row, col, rowsPerGroup, channel, columns, cout, pixels, hasBias, activation);
+        StoreRow2(output, bias, c10, c11, row + 16, col, rowsPerGroup, channel, columns, cout, pixels, hasBias, activation);
+    }
+
+    /// <summary>Writes two outputs of one row (columns col, col+16) with bias and activation.</summary>
+    public static void StoreRow2(ArrayView<float> output, ArrayView<float> bias, float v0, float v1, int row, int col,
+        int rowsPerGroup, int channelBase, int columns, int cout, int pixels, int hasBias, int activation)
+    {
+        if (row >= rowsPerGroup) return;
+        int channel = channelBase + row;
+        float b = hasBias != 0 ? bias[channel] : 0f;
+        Store(output, v0 + b, channel, col, columns, cout, pixels, activation);
+        Store(output, v1 + b, channel, col + 16, columns, cout, pixels, activation);
+    }
+
     /// <summary>Element (k, column) of the implicit im2col matrix, or 0 in the padding and past the edges.</summary>
     public static float Gather(ArrayView<float> input, int k, int column, int depth, int columns, int channelBase, int cin, int height, int width,
         int kh, int kw, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW, int outW, int pixels)

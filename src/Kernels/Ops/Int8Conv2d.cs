@@ -101,6 +101,84 @@ public static class Int8Conv2dKernels
         StoreRow(output, accumulator, bias, multiplier, shift, c30, c31, c32, c33, row + 48, col, rowsPerGroup, cb, columns, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
     }
 
+    /// <summary>Tile edge of <see cref="Int8Conv2dTile32"/>; its k step is 32 (8 packed ints per row) so 256 items stage each tile once.</summary>
+    public const int SmallTile = 32;
+
+    /// <summary>k values per step of <see cref="Int8Conv2dTile32"/>.</summary>
+    public const int SmallTileK = 32;
+
+    /// <summary>
+    /// <see cref="Int8Conv2d"/> with 32 × 32 output tiles (each of 16 × 16 items owns 2 × 2 accumulators): a tactic for
+    /// small feature maps. Same arguments and integer sums (bit-exact); grid (ceil(batch·outH·outW / 32), ceil((cout / groups) / 32), groups).
+    /// </summary>
+    [Kernel]
+    public static void Int8Conv2dTile32(ArrayView<sbyte> input, ArrayView<sbyte> weight, ArrayView<int> bias, ArrayView<int> multiplier, ArrayView<int> shift, ArrayView<sbyte> output, ArrayView<int> accumulator,
+        Int8Conv2dParams p, SpecializedValue<int> mode)
+    {
+        int batch = p.Batch;
+        int cin = p.InChannels;
+        int cout = p.OutChannels;
+        int kh = p.KernelH;
+        int kw = p.KernelW;
+        int groups = p.Groups;
+        int outW = p.OutW;
+        var tileW = SharedMemory.Allocate<int>(SmallTileK / 4 * SmallTile);
+        var tileX = SharedMemory.Allocate<int>(SmallTileK / 4 * SmallTile);
+        int tx = Group.IdxX;
+        int ty = Group.IdxY;
+        int linear = ty * Threads + tx;
+        int g = Grid.IdxZ;
+        int rowsPerGroup = cout / groups;
+        int cinPerGroup = cin / groups;
+        int depth = cinPerGroup * kh * kw;
+        int pixels = p.OutH * outW;
+        int columns = batch * pixels;
+        int m0 = Grid.IdxY * SmallTile;
+        int n0 = Grid.IdxX * SmallTile;
+        int stageK = linear / SmallTile * 4;
+        int stageM = m0 + linear % SmallTile;
+        int stageCol = n0 + linear % SmallTile;
+
+        int c00 = 0, c01 = 0, c10 = 0, c11 = 0;
+        for (int k0 = 0; k0 < depth; k0 += SmallTileK)
+        {
+            tileW[linear] = stageM < rowsPerGroup ? LoadWeight4(weight, (g * rowsPerGroup + stageM) * depth, k0 + stageK, depth) : 0;
+            tileX[linear] = Gather4(input, k0 + stageK, stageCol, depth, columns, cinPerGroup * g, cin, p.Height, p.Width, kh, kw,
+                p.StrideH, p.StrideW, p.PadH, p.PadW, p.DilationH, p.DilationW, outW, pixels, p.InputZeroPoint);
+            Group.Barrier();
+            for (int kk = 0; kk < SmallTileK / 4; kk++)
+            {
+                int wRow = kk * SmallTile + ty;
+                int xRow = kk * SmallTile + tx;
+                int w0 = tileW[wRow], w1 = tileW[wRow + 16];
+                int x0 = tileX[xRow], x1 = tileX[xRow + 16];
+                c00 = Int8Math.Dot4(w0, x0, c00); c01 = Int8Math.Dot4(w0, x1, c01);
+                c10 = Int8Math.Dot4(w1, x0, c10); c11 = Int8Math.Dot4(w1, x1, c11);
+            }
+            Group.Barrier();
+        }
+
+        int row = m0 + ty;
+        int col = n0 + tx;
+        int cb = g * rowsPerGroup;
+        StoreRow2(output, accumulator, bias, multiplier, shift, c00, c01, row, col, rowsPerGroup, cb, columns, cout, pixels, p.HasBias, p.OutputZeroPoint, p.ClampMin, p.ClampMax, mode);
+        StoreRow2(output, accumulator, bias, multiplier, shift, c10, c11, row + 16, col, rowsPerGroup, cb, columns, cout, pixels, p.HasBias, p.OutputZeroPoint, p.ClampMin, p.ClampMax, mode);
+    }
+
+    /// <summary>Stores two accumulators of one output channel (columns col, col+16) as the mode says.</summary>
+    public static void StoreRow2(ArrayView<sbyte> output, ArrayView<int> accumulator, ArrayView<int> bias, ArrayView<int> multiplier, ArrayView<int> shift,
+        int v0, int v1, int row, int col, int rowsPerGroup, int channelBase, int columns, int cout, int pixels,
+        int hasBias, int zeroPoint, int clampMin, int clampMax, int mode)
+    {
+        if (row >= rowsPerGroup) return;
+        int channel = channelBase + row;
+        int b = hasBias != 0 ? bias[channel] : 0;
+        int m = mode == RequantizeKernels.Fused ? multiplier[channel] : 0;
+        int s = mode == RequantizeKernels.Fused ? shift[channel] : 0;
+        Store(output, accumulator, v0 + b, channel, col, columns, cout, pixels, m, s, zeroPoint, clampMin, clampMax, mode);
+        Store(output, accumulator, v1 + b, channel, col + 16, columns, cout, pixels, m, s, zeroPoint, clampMin, clampMax, mode);
+    }
+
     /// <summary>Weights k .. k+3 of the row starting at <c>p.RowBase</c>, packed; zeros past the row (depth need not be a multiple of 4).</summary>
     public static int LoadWeight4(ArrayView<sbyte> weight, int rowBase, int k, int depth)
     {

@@ -24,7 +24,16 @@ public class Conv2dTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Conv2d_MatchesFloat64Reference(string backendName, int shape)
+    public void Conv2d_MatchesFloat64Reference(string backendName, int shape) =>
+        AssertConvMatches(backendName, shape, GeneratedKernels.Conv2dKernels_Conv2d, 64);
+
+    /// <summary>The 32 × 32 tile tactic on the same shapes and the same float64 reference.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Conv2dTile32_MatchesFloat64Reference(string backendName, int shape) =>
+        AssertConvMatches(backendName, shape, GeneratedKernels.Conv2dKernels_Conv2dTile32, 32);
+
+    private static void AssertConvMatches(string backendName, int shape, KernelDescriptor kernel, int tile)
     {
         var c = Shapes[shape];
         using var backend = TestBackends.Open(backendName);
@@ -35,8 +44,8 @@ public class Conv2dTests
         var bias = Reference.RandomFloats(random, c.Cout);
         var output = run.Upload(new float[c.Batch * c.Cout * c.OutH * c.OutW]);
         int columns = c.Batch * c.OutH * c.OutW;
-        var grid = new LaunchGrid(new Dim3(16, 16), new Dim3((columns + 63) / 64, (c.Cout / c.Groups + 63) / 64, c.Groups));
-        run.Launch(GeneratedKernels.Conv2dKernels_Conv2d, grid, run.Upload(input), run.Upload(weight), run.Upload(bias), output,
+        var grid = new LaunchGrid(new Dim3(16, 16), new Dim3((columns + tile - 1) / tile, (c.Cout / c.Groups + tile - 1) / tile, c.Groups));
+        run.Launch(kernel, grid, run.Upload(input), run.Upload(weight), run.Upload(bias), output,
             Ints(c.Batch, c.Cin, c.H, c.W, c.Cout, c.Kh, c.Kw, c.Stride, c.Stride, c.Pad, c.Pad, c.Dilation, c.Dilation, c.Groups,
                 c.OutH, c.OutW, c.Bias ? 1 : 0, c.Activation));
         Reference.AssertClose(c.Reference(input, weight, bias), run.Download<float>(output), rtol: 1e-4, atol: 1e-4);

@@ -71,13 +71,13 @@ public class Int8Conv2dTests
         }
 
         /// <summary>Launches Int8Conv2d in <paramref name="mode"/> with <paramref name="output"/> and <paramref name="accumulator"/> views.</summary>
-        public void Launch(KernelRunner run, KernelArgument output, KernelArgument accumulator, int mode)
+        public void Launch(KernelRunner run, KernelArgument output, KernelArgument accumulator, int mode, KernelDescriptor? kernel = null, int tile = 64)
         {
             var c = Case;
             var (lo, hi) = Int8Requant.Clamp(c.Activation, OutputZp);
             int columns = c.Batch * c.OutH * c.OutW;
-            var grid = new LaunchGrid(new Dim3(16, 16), new Dim3((columns + 63) / 64, (c.Cout / c.Groups + 63) / 64, c.Groups));
-            run.Launch(GeneratedKernels.Int8Conv2dKernels_Int8Conv2d, grid,
+            var grid = new LaunchGrid(new Dim3(16, 16), new Dim3((columns + tile - 1) / tile, (c.Cout / c.Groups + tile - 1) / tile, c.Groups));
+            run.Launch(kernel ?? GeneratedKernels.Int8Conv2dKernels_Int8Conv2d, grid,
             [
                 run.Upload(Input), run.Upload(Weight), run.Upload(Bias), run.Upload(Multipliers), run.Upload(Shifts), output, accumulator,
                 .. new[]
@@ -101,6 +101,25 @@ public class Int8Conv2dTests
         ops.Launch(run, output, run.Upload(new int[1]), RequantizeKernels.Fused);
         Assert.Equal(expected, run.Download<sbyte>(output));
         Assert.Contains(expected, v => v != expected[0]);
+    }
+
+    /// <summary>The 32 × 32 tile tactic: bit-exact with the int64 reference in every mode (written, accumulated, fused).</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Int8Conv2dTile32_IsBitExact(string backendName, int shape)
+    {
+        var ops = Operands.Make(shape);
+        using var backend = TestBackends.Open(backendName);
+        using var run = new KernelRunner(backend);
+        var acc = ops.Accumulators();
+        var expected = ops.Requantized(acc);
+        var output = run.Upload(Enumerable.Repeat((sbyte)-77, expected.Length).ToArray());
+        ops.Launch(run, output, run.Upload(new int[1]), RequantizeKernels.Fused, GeneratedKernels.Int8Conv2dKernels_Int8Conv2dTile32, 32);
+        Assert.Equal(expected, run.Download<sbyte>(output));
+        var sums = run.Upload(Enumerable.Repeat(-777, acc.Length).ToArray());
+        ops.Launch(run, run.Upload(new sbyte[1]), sums, RequantizeKernels.AddSumWrite, GeneratedKernels.Int8Conv2dKernels_Int8Conv2dTile32, 32);
+        ops.Launch(run, run.Upload(new sbyte[1]), sums, RequantizeKernels.AddSumAccumulate, GeneratedKernels.Int8Conv2dKernels_Int8Conv2dTile32, 32);
+        Assert.Equal(acc.Select(a => (int)(2 * a)), run.Download<int>(sums));
     }
 
     [Theory]

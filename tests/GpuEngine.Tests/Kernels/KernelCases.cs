@@ -55,6 +55,11 @@ public static class KernelCases
             [Floats(3 * 17 * 17), Floats(70 * 3 * 9), Floats(70), new float[70 * 81]],
             [Int(1), Int(3), Int(17), Int(17), Int(70), Int(3), Int(3), Int(2), Int(2), Int(1), Int(1), Int(1), Int(1), Int(1),
              Int(9), Int(9), Int(1), Int(FusedActivation.Relu)]);
+        // The 32 x 32 tile tactic on the same shape: three tiles each way, the last ones partial.
+        yield return new("Conv2dTile32", GeneratedKernels.Conv2dKernels_Conv2dTile32, new LaunchGrid(grid16, new Dim3(3, 3, 1)),
+            [Floats(3 * 17 * 17), Floats(70 * 3 * 9), Floats(70), new float[70 * 81]],
+            [Int(1), Int(3), Int(17), Int(17), Int(70), Int(3), Int(3), Int(2), Int(2), Int(1), Int(1), Int(1), Int(1), Int(1),
+             Int(9), Int(9), Int(1), Int(FusedActivation.Relu)]);
         yield return new("DepthwiseConv2d", GeneratedKernels.DepthwiseConv2dKernels_DepthwiseConv2d, new LaunchGrid(new Dim3(64), new Dim3(3)),
             [Floats(5 * 64), Floats(5 * 9), Floats(5), new float[5 * 64]],
             [Int(1), Int(5), Int(8), Int(8), Int(3), Int(3), Int(1), Int(1), Int(1), Int(1), Int(1), Int(1), Int(8), Int(8), Int(1),
@@ -63,6 +68,11 @@ public static class KernelCases
         // Depth 5·3·3 = 45 is no multiple of 4: the packed weight loads take their tail path.
         foreach (int mode in new[] { RequantizeKernels.Fused, RequantizeKernels.AddSumWrite, RequantizeKernels.AddSumAccumulate })
             yield return new($"Int8Conv2d mode {mode}", GeneratedKernels.Int8Conv2dKernels_Int8Conv2d, new LaunchGrid(grid16, new Dim3(1, 1, 1)),
+                [Int8(5 * 49), Int8(6 * 45), Ints(6, 5000), Multipliers(6), Shifts(6), new sbyte[6 * 49], Ints(6 * 49, 100000)],
+                [Int(1), Int(5), Int(7), Int(7), Int(6), Int(3), Int(3), Int(1), Int(1), Int(1), Int(1), Int(1), Int(1), Int(1), Int(7), Int(7),
+                 Int(1), Int(0), Int(0), Int(-128), Int(127), Int(mode)]);
+        foreach (int mode in new[] { RequantizeKernels.Fused, RequantizeKernels.AddSumAccumulate })
+            yield return new($"Int8Conv2dTile32 mode {mode}", GeneratedKernels.Int8Conv2dKernels_Int8Conv2dTile32, new LaunchGrid(grid16, new Dim3(2, 1, 1)),
                 [Int8(5 * 49), Int8(6 * 45), Ints(6, 5000), Multipliers(6), Shifts(6), new sbyte[6 * 49], Ints(6 * 49, 100000)],
                 [Int(1), Int(5), Int(7), Int(7), Int(6), Int(3), Int(3), Int(1), Int(1), Int(1), Int(1), Int(1), Int(1), Int(1), Int(7), Int(7),
                  Int(1), Int(0), Int(0), Int(-128), Int(127), Int(mode)]);

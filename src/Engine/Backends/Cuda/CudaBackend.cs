@@ -26,6 +26,12 @@ public sealed class CudaBackend : IlgpuBackend
     /// <summary>Device name, compute capability (sm_XX), SM count, memory, driver version and the PTX ISA ILGPU emits.</summary>
     public override string DeviceDescription { get; }
 
+    /// <summary>
+    /// A graph replay on this backend's stream, through the real driver: the session captures its launches once and
+    /// replays them (see <see cref="CudaGraphReplay"/>).
+    /// </summary>
+    internal CudaGraphReplay CreateGraphReplay(Action<string> warn) => new(new CudaGraphDriver(), ((CudaStream)Stream).StreamPtr, warn);
+
     private static (Context, CudaAccelerator) Open()
     {
         if (!CudaDriver.IsPresent())

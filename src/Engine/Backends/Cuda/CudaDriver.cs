@@ -46,6 +46,10 @@ internal static class CudaDriver
         return ((delegate* unmanaged<uint, int>)cuInit)(0);
     }
 
+    /// <summary>The address of a driver entry point, or 0 when the driver is absent or lacks it.</summary>
+    public static nint Export(string name) =>
+        IsPresent() && NativeLibrary.TryGetExport(Handle.Value, name, out var address) ? address : 0;
+
     /// <summary>A cuInit result in words, for the one-line reason.</summary>
     public static string DescribeInitError(int result) => result switch
     {

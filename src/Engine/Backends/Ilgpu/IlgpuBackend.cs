@@ -31,6 +31,9 @@ public abstract class IlgpuBackend : Backend
         _stream = accelerator.CreateStream();
     }
 
+    /// <summary>The one stream every copy and launch of this backend goes through.</summary>
+    protected AcceleratorStream Stream => _stream;
+
     /// <summary>The ILGPU accelerator this backend runs on.</summary>
     protected Accelerator Accelerator { get; }
 
