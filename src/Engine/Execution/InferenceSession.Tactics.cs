@@ -1,3 +1,4 @@
+using GpuEngine.Ir;
 using GpuEngine.Execution.Tactics;
 
 namespace GpuEngine.Execution;
