@@ -10,9 +10,12 @@ namespace GpuEngine.Profiling.Validation;
 /// </summary>
 public static partial class SeedValidator
 {
-    public static ValidationResult Validate(string path, ValidationOptions options)
+    public static ValidationResult Validate(string path, ValidationOptions options) =>
+        ValidateText(GpuEngine.IO.InputFile.ReadText(path, "--table"), path, options);
+
+    /// <summary>Validates Markdown <paramref name="text"/> already read; <paramref name="path"/> names it in messages.</summary>
+    public static ValidationResult ValidateText(string text, string path, ValidationOptions options)
     {
-        var text = GpuEngine.IO.InputFile.ReadText(path, "--table");
         var result = new ValidationResult(path);
         foreach (var table in MarkdownTables.Parse(text))
         {
