@@ -49,7 +49,7 @@ public static class ReaderTargets
     public static IReadOnlyList<byte[]> Seeds(string format, string seedTableFolder) => format switch
     {
         "onnx" => [Google.Protobuf.MessageExtensions.ToByteArray(OnnxFile.Export(
-            WeightInitializer.Initialize(ModelZoo.Create("repvgg-n1-train", new TensorShape(1, 3, 8, 8), 4), 3)))],
+            WeightInitializer.Initialize(ModelZoo.Create("repvgg-n1", new TensorShape(1, 3, 8, 8), 4), 3)))],
         "safetensors" => [
             SafetensorsFile.Encode(WeightInitializer.Initialize(WeightModel.Value, 4).Weights.OrderBy(kv => kv.Key)),
             SafetensorsFile.Encode(WeightInitializer.Initialize(WeightModel.Value, 5).Weights.OrderBy(kv => kv.Key), floats: SafetensorsFloat.F16)],
