@@ -24,7 +24,6 @@ public static class Program
             for (int i = 0; i < seeds.Count; i++) File.WriteAllBytes(Path.Combine(args[2], $"seed{i}.{target}"), seeds[i]);
             return 0;
         }
-        if (target == "safetensors") _ = ReaderTargets.WeightModel.Value; // built before the fork server's first input
         Fuzzer.OutOfProcess.Run(stream =>
         {
             using var copy = new MemoryStream();
