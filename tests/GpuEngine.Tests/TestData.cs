@@ -3,6 +3,9 @@ namespace GpuEngine.Tests;
 /// <summary>Paths of the project's own copies of the seed documents (tests/GpuEngine.Tests/Data/seeds).</summary>
 internal static class TestData
 {
+    /// <summary>A path under the test output's Data folder.</summary>
+    public static string DataPath(string relative) => Path.Combine(AppContext.BaseDirectory, "Data", relative);
+
     public static string Seed(string name) => Path.Combine(AppContext.BaseDirectory, "Data", "seeds", name);
 
     public static string RepVggTables => Seed("repvgg_memory_cost_tables.md");

@@ -90,7 +90,9 @@ public static partial class NpyFile
         return (type, dims);
     }
 
-    private static GpuEngineException Error(string file, string detail) => new($".npy file '{file}' {detail}");
+    /// <summary>The detail quotes header bytes, which in a corrupt file may hold line breaks: escaped, so the error stays one line (found by afl++).</summary>
+    private static GpuEngineException Error(string file, string detail) =>
+        new($".npy file '{file}' {string.Concat(detail.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()))}");
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']{0,16})'", RegexOptions.None, 1000)]
     private static partial Regex DescrPattern();

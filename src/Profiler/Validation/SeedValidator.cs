@@ -10,9 +10,26 @@ namespace GpuEngine.Profiling.Validation;
 /// </summary>
 public static partial class SeedValidator
 {
-    public static ValidationResult Validate(string path, ValidationOptions options)
+    public static ValidationResult Validate(string path, ValidationOptions options) =>
+        ValidateText(GpuEngine.IO.InputFile.ReadText(path, "--table"), path, options);
+
+    /// <summary>Validates Markdown <paramref name="text"/> already read; <paramref name="path"/> names it in messages.</summary>
+    public static ValidationResult ValidateText(string text, string path, ValidationOptions options)
     {
-        var text = GpuEngine.IO.InputFile.ReadText(path, "--table");
+        try
+        {
+            return ValidateTables(text, path, options);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            // The table readers parse the digits their patterns matched; a corrupt document can still hold a number
+            // too large for its type or an expression like "(3*3*128)" where digits were expected (found by fuzzing).
+            throw new GpuEngineException($"'{path}': a number in a table or the text cannot be read: {e.Message}", e);
+        }
+    }
+
+    private static ValidationResult ValidateTables(string text, string path, ValidationOptions options)
+    {
         var result = new ValidationResult(path);
         foreach (var table in MarkdownTables.Parse(text))
         {
