@@ -79,6 +79,7 @@ public static class DeviceCheck
     public static IReadOnlyList<string> Uncovered(IEnumerable<DeviceCheckResult> results)
     {
         var covered = results.SelectMany(r => r.Kernels.Split(' ')).ToHashSet();
+        covered.UnionWith(Execution.Tactics.TacticCandidates.Alternates.Select(k => k.Name));
         return [.. GeneratedKernels.All.Select(k => k.Name).Where(n => !covered.Contains(n))];
     }
 }

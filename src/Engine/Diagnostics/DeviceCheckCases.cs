@@ -69,6 +69,10 @@ public static class DeviceCheckCases
         yield return ("linear batch 9 relu", Single(new TensorShape(9, 300), new Linear(300, 129) with { Fused = Activation.Relu }));
         yield return ("linear batch 37 tiled", Single(new TensorShape(37, 200), new Linear(200, 70, HasBias: false)));
         yield return ("add relu", AddGraph());
+        yield return ("sigmoid", Single(new TensorShape(2, 6, 7, 5), new Unary(UnaryKind.Sigmoid)));
+        yield return ("hardswish", Single(new TensorShape(2, 6, 7, 5), new Unary(UnaryKind.HardSwish)));
+        yield return ("mul by per-channel constant", Single(new TensorShape(2, 6, 7, 5), new Binary(BinaryKind.Mul, new TensorShape(1, 6, 1, 1))));
+        yield return ("softmax", Single(new TensorShape(4, 37), new Softmax(1)));
     }
 
     /// <summary>The int8 kernels' families; every case also runs the input Quantize and the output Dequantize.</summary>

@@ -11,6 +11,7 @@ namespace GpuEngine.Tests.Execution;
 /// Issue 12 item 6 (the soak half, shortened for CI): many runs of one RepVGG-N1 session keep the managed heap and the
 /// process's resident memory flat. Measured after a warm-up, so first-run compilation and caches are not counted.
 /// </summary>
+[Collection(SoakCollection.Name)]
 public class SoakTests(Xunit.Abstractions.ITestOutputHelper log)
 {
     public static TheoryData<string> Devices() => InferenceSessionDevices.Names();
@@ -50,4 +51,11 @@ public class SoakTests(Xunit.Abstractions.ITestOutputHelper log)
         using var process = Process.GetCurrentProcess();
         return (GC.GetTotalMemory(forceFullCollection: true), process.WorkingSet64);
     }
+}
+
+/// <summary>The soak measures the whole process's heap and resident memory: it runs alone, after the parallel tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SoakCollection
+{
+    public const string Name = "soak (runs alone)";
 }

@@ -14,6 +14,13 @@ public static class TacticCandidates
 {
     public const string Reference = "reference";
 
+    /// <summary>
+    /// Kernels that run only as tuned alternatives of a reference kernel: each is validated against the reference on
+    /// the device itself before use, so <c>check</c> need not launch them.
+    /// </summary>
+    public static IReadOnlyList<KernelDescriptor> Alternates { get; } =
+        [GeneratedKernels.Conv2dKernels_Conv2dTile32, GeneratedKernels.Int8Conv2dKernels_Int8Conv2dTile32];
+
     // Argument indices (flattened parameter structs): see Conv2dParams and Int8Conv2dParams.
     private const int Fp32Output = 3, Fp32Batch = 4, Fp32OutChannels = 8, Fp32Groups = 17, Fp32OutH = 18;
     private const int Int8Output = 5, Int8Accumulator = 6, Int8Batch = 7, Int8OutChannels = 11, Int8Groups = 20, Int8OutH = 21;
