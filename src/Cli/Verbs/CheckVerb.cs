@@ -43,12 +43,7 @@ public sealed class CheckVerb : OutputOptions, ICommand
 
     public int Execute(CommandContext context)
     {
-        string wanted = Device.Trim().ToLowerInvariant();
-        if (!BackendFactory.DeviceNames.Contains(wanted))
-        {
-            context.Error.WriteLine($"gpuengine: check: unknown device '{Device}': expected one of {string.Join(", ", BackendFactory.DeviceNames)}");
-            return CliApp.ExitUsage;
-        }
+        string wanted = DeviceOption.Validate(Device);
         var format = ReportFormat();
         string backend, explanation;
         using (var probe = BackendFactory.Choose(wanted)) (backend, explanation) = (probe.Backend.Name, probe.Explanation);
