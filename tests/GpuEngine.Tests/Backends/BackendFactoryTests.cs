@@ -60,7 +60,7 @@ public class BackendFactoryTests
         using var choice = BackendFactory.Choose("auto");
         Assert.StartsWith("auto: chose ", choice.Explanation);
         Assert.NotEqual("ilgpu-cpu", choice.Backend.Name);
-        if (!CudaFactAttribute.DriverPresent)
+        if (!DeviceAvailability.CudaDriverPresent)
         {
             Assert.NotEqual("cuda", choice.Backend.Name);
             Assert.Contains("cuda unavailable: no CUDA driver (libcuda.so.1 not found); install the NVIDIA driver", choice.Explanation);
@@ -123,7 +123,7 @@ public class BackendFactoryTests
         string[] names = ["cpu", "ilgpu-cpu", "opencl", "cuda"];
         for (int i = 0; i < names.Length; i++) Assert.Matches($"^{names[i]} +(available|unavailable) ", lines[i]);
         Assert.Matches("^ilgpu-cpu +available +ILGPU CPUAccelerator", lines[1]);
-        if (!CudaFactAttribute.DriverPresent) Assert.Matches("^cuda +unavailable +no CUDA driver", lines[3]);
+        if (!DeviceAvailability.CudaDriverPresent) Assert.Matches("^cuda +unavailable +no CUDA driver", lines[3]);
         Assert.StartsWith("auto: chose ", lines[4]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 
 namespace GpuEngine.Tests.Backends;
@@ -66,10 +67,11 @@ public class CudaDriverTests
 /// <summary>A [Fact] needing Linux and gcc (to build a stand-in driver library); skipped with the reason elsewhere.</summary>
 public sealed class LinuxWithGccFactAttribute : FactAttribute
 {
-    public LinuxWithGccFactAttribute()
+    public LinuxWithGccFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (!OperatingSystem.IsLinux()) Skip = "needs Linux (LD_LIBRARY_PATH, a .so stand-in)";
         else if (!File.Exists("/usr/bin/gcc")) Skip = "needs gcc to build the stand-in libcuda.so.1";
-        else if (CudaFactAttribute.DriverPresent) Skip = "a real CUDA driver is installed here; LD_LIBRARY_PATH would not override it reliably";
+        else if (DeviceAvailability.CudaDriverPresent) Skip = "a real CUDA driver is installed here; LD_LIBRARY_PATH would not override it reliably";
     }
 }

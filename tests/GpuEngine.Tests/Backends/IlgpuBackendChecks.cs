@@ -6,8 +6,8 @@ using GpuEngine.Kernels;
 namespace GpuEngine.Tests.Backends;
 
 /// <summary>
-/// What every ILGPU backend must do, written once and run by <see cref="IlgpuCpuBackendTests"/> (always) and
-/// <see cref="CudaBackendTests"/> (where a GPU is present), against plain float64 and integer loops.
+/// What every ILGPU backend must do, written once and run by <see cref="IlgpuBackendTests"/> on ilgpu-cpu (always) and
+/// cuda (where a GPU is present), against plain float64 and integer loops.
 /// </summary>
 internal static class IlgpuBackendChecks
 {

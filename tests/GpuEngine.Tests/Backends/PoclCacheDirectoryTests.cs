@@ -8,9 +8,10 @@ namespace GpuEngine.Tests.Backends;
 /// </summary>
 public class PoclCacheDirectoryTests
 {
-    [OpenClFact]
+    [Fact]
     public void OpenClStartsEvenWhenTheHomeCacheIsNotWritable()
     {
+        DeviceAvailability.Require("opencl");
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "gpuengine.dll"), "devices"])
         {
             RedirectStandardOutput = true,

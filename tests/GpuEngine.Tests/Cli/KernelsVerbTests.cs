@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using GpuEngine.Kernels;
 
@@ -6,7 +7,8 @@ namespace GpuEngine.Tests.Cli;
 /// <summary>A fact skipped while no generated kernel has an ILGPU method (branch ptx, before the ILGPU kernels land).</summary>
 public sealed class IlgpuKernelsFactAttribute : FactAttribute
 {
-    public IlgpuKernelsFactAttribute()
+    public IlgpuKernelsFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (!GeneratedKernels.All.Any(k => k.Method is not null)) Skip = "no kernel in GeneratedKernels has an ILGPU method yet";
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using GpuEngine.IO;
 
@@ -169,7 +170,8 @@ public sealed class TmpfsFactAttribute : FactAttribute
         }
     });
 
-    public TmpfsFactAttribute()
+    public TmpfsFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (!Mountable.Value) Skip = "cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN); the injected-failure tests cover the same path";
     }

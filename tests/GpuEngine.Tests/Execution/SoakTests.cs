@@ -12,7 +12,7 @@ namespace GpuEngine.Tests.Execution;
 /// process's resident memory flat. Measured after a warm-up, so first-run compilation and caches are not counted.
 /// </summary>
 [Collection(SoakCollection.Name)]
-public class SoakTests(Xunit.Abstractions.ITestOutputHelper log)
+public class SoakTests(ITestOutputHelper log)
 {
     public static TheoryData<string> Devices() => InferenceSessionDevices.Names();
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using GpuEngine.Kernels;
 
@@ -6,7 +7,8 @@ namespace GpuEngine.Tests.Kernels;
 /// <summary>A fact skipped with a reason where clang-19 is not on PATH (CI: apt-get install clang-19).</summary>
 public sealed class Clang19FactAttribute : FactAttribute
 {
-    public Clang19FactAttribute()
+    public Clang19FactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (!DeviceCodeCompileTests.ClangAvailable) Skip = "clang-19 not found on PATH (apt-get install clang-19)";
     }

@@ -1,6 +1,6 @@
+using System.Runtime.CompilerServices;
 using GpuEngine.Diagnostics.Ptx;
 using GpuEngine.Kernels;
-using Xunit.Abstractions;
 
 namespace GpuEngine.Tests.Kernels;
 
@@ -108,7 +108,8 @@ public class PtxAssemblyTests(ITestOutputHelper output)
 /// <summary>A fact that runs only under CI (CI=true), where the tools the PTX proof needs must be installed.</summary>
 public sealed class CiFactAttribute : FactAttribute
 {
-    public CiFactAttribute()
+    public CiFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (!PtxCases.InCi) Skip = "runs under CI=true only (checks .ci/run installed ptxas and cuobjdump)";
     }

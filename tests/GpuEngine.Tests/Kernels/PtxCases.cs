@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using GpuEngine.Backends;
 using GpuEngine.Diagnostics.Ptx;
 using GpuEngine.Kernels;
@@ -11,7 +12,8 @@ namespace GpuEngine.Tests.Kernels;
 /// </summary>
 public sealed class PtxasTheoryAttribute : TheoryAttribute
 {
-    public PtxasTheoryAttribute()
+    public PtxasTheoryAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (PtxCases.Tools is null && !PtxCases.InCi) Skip = Ptxas.MissingReason;
     }

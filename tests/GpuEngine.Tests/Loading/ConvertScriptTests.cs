@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Text.Json;
 using GpuEngine.Ir;
@@ -9,7 +10,8 @@ namespace GpuEngine.Tests.Loading;
 /// <summary>A fact that is skipped where no python3 is on the PATH (CI has one: it reads the TRX files with it).</summary>
 public sealed class RequiresPython3FactAttribute : FactAttribute
 {
-    public RequiresPython3FactAttribute()
+    public RequiresPython3FactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         if (!path.Split(Path.PathSeparator).Any(dir => File.Exists(Path.Combine(dir, "python3"))))

@@ -6,7 +6,6 @@ using GpuEngine.Zoo;
 using GpuEngine.Execution;
 using GpuEngine.Profiling.Peer;
 using GpuEngine.Tests.Reference;
-using Xunit.Abstractions;
 
 namespace GpuEngine.Tests.Loading;
 

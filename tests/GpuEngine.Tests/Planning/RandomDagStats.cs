@@ -1,5 +1,4 @@
 using GpuEngine.Planning;
-using Xunit.Abstractions;
 
 namespace GpuEngine.Tests.Planning;
 

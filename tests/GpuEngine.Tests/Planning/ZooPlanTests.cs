@@ -1,6 +1,5 @@
 using GpuEngine.Planning;
 using GpuEngine.Zoo;
-using Xunit.Abstractions;
 
 namespace GpuEngine.Tests.Planning;
 

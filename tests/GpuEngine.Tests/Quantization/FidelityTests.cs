@@ -3,7 +3,6 @@ using GpuEngine.Ir;
 using GpuEngine.Loading;
 using GpuEngine.Quantization;
 using GpuEngine.Zoo;
-using Xunit.Abstractions;
 
 namespace GpuEngine.Tests.Quantization;
 
