@@ -9,7 +9,7 @@ namespace GpuEngine.Tests.Loading;
 /// a time bound per input and an allocation ceiling per input. afl++ (fuzz/run.sh) finds what this misses; its
 /// crashes are kept in Data/fuzz and replayed by <see cref="FuzzRegressionTests"/>.
 /// </summary>
-public class MutationFuzzTests(Xunit.Abstractions.ITestOutputHelper log)
+public class MutationFuzzTests(ITestOutputHelper log)
 {
     private const int Mutations = 10_000;
 

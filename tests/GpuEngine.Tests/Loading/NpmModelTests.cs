@@ -3,7 +3,6 @@ using GpuEngine.Ir;
 using GpuEngine.Loading;
 using GpuEngine.Profiling.Peer;
 using GpuEngine.Tests.Kernels;
-using Xunit.Abstractions;
 
 namespace GpuEngine.Tests.Loading;
 

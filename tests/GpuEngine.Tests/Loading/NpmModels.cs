@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GpuEngine.Tests.Loading;
 
 /// <summary>
@@ -30,7 +32,8 @@ public static class NpmModels
 /// <summary>A [Theory] skipped, with the reason, where the npm model is not in the cache.</summary>
 public sealed class NpmModelTheoryAttribute : TheoryAttribute
 {
-    public NpmModelTheoryAttribute(string model)
+    public NpmModelTheoryAttribute(string model, [CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         var m = model == nameof(NpmModels.PaddleOcrCls) ? NpmModels.PaddleOcrCls : NpmModels.WakeWordEmbedding;
         // In CI (.ci/run fetches them) a missing model fails its test instead of vanishing as a skip.

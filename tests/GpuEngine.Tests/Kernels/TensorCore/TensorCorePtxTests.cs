@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using GpuEngine.Kernels;
@@ -6,7 +7,6 @@ using ILGPU.Algorithms;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Backends.PTX;
 using ILGPU.Runtime.Cuda;
-using Xunit.Abstractions;
 
 namespace GpuEngine.Tests.Kernels.TensorCore;
 
@@ -91,7 +91,8 @@ public sealed class TensorCorePtxasTheoryAttribute : TheoryAttribute
     /// <summary>ptxas (with cuobjdump beside it), or null.</summary>
     public static string? Ptxas { get; } = Find();
 
-    public TensorCorePtxasTheoryAttribute()
+    public TensorCorePtxasTheoryAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         bool inCi = string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
         if (Ptxas is null && !inCi) Skip = MissingReason;
