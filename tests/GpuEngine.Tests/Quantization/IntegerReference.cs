@@ -1,11 +1,10 @@
-using GpuEngine.Quantization;
-
 namespace GpuEngine.Tests.Quantization;
 
 /// <summary>
 /// The int8 arithmetic written out independently of the engine: plain loops, long accumulators, gemmlowp's two
 /// roundings (the doubling high multiply with its nudge, then a power-of-two division rounded half away from zero,
-/// here through exact double arithmetic instead of masks).
+/// here through exact double arithmetic instead of masks). Layers come from <see cref="StatedRule"/>, never from the
+/// quantizer under test.
 /// </summary>
 internal static class IntegerReference
 {
@@ -32,10 +31,10 @@ internal static class IntegerReference
     }
 
     /// <summary>NCHW conv, stride 1, square kernel k with padding p, groups 1.</summary>
-    public static sbyte[] Conv(sbyte[] x, int n, int cin, int h, int w, QuantizedLayer layer, int cout, int k, int p)
+    public static sbyte[] Conv(sbyte[] x, int n, int cin, int h, int w, ReferenceLayer layer, int cout, int k, int p)
     {
-        var wq = layer.Weight!.AsSpan<sbyte>().ToArray();
-        var bias = layer.Bias!.AsSpan<int>().ToArray();
+        var wq = layer.Weight;
+        var bias = layer.Bias;
         var y = new sbyte[n * cout * h * w];
         for (int b = 0; b < n; b++)
             for (int o = 0; o < cout; o++)
@@ -56,7 +55,7 @@ internal static class IntegerReference
         return y;
     }
 
-    public static sbyte[] GlobalAvgPool(sbyte[] x, int planes, int pixels, QuantizedLayer layer)
+    public static sbyte[] GlobalAvgPool(sbyte[] x, int planes, int pixels, ReferenceLayer layer)
     {
         var y = new sbyte[planes];
         for (int q = 0; q < planes; q++)
@@ -68,10 +67,10 @@ internal static class IntegerReference
         return y;
     }
 
-    public static sbyte[] Linear(sbyte[] x, int n, int inFeatures, int outFeatures, QuantizedLayer layer)
+    public static sbyte[] Linear(sbyte[] x, int n, int inFeatures, int outFeatures, ReferenceLayer layer)
     {
-        var wq = layer.Weight!.AsSpan<sbyte>().ToArray();
-        var bias = layer.Bias!.AsSpan<int>().ToArray();
+        var wq = layer.Weight;
+        var bias = layer.Bias;
         var y = new sbyte[n * outFeatures];
         for (int b = 0; b < n; b++)
             for (int o = 0; o < outFeatures; o++)
@@ -87,7 +86,7 @@ internal static class IntegerReference
     /// TFLite's quantized add: each input times 2^20 (TFLite's left shift), rescaled by its multiplier (scale_x / (2·max scale)),
     /// summed, and the sum rescaled to the output ([a, b, output] multipliers of the layer) and clamped.
     /// </summary>
-    public static sbyte[] Add(sbyte[] a, sbyte[] b, QuantizedLayer layer)
+    public static sbyte[] Add(sbyte[] a, sbyte[] b, ReferenceLayer layer)
     {
         var (m, s) = (layer.Multipliers, layer.Shifts);
         return [.. a.Select((v, i) => Requant((long)Rescale(v * (1L << 20), m[0], s[0]) + Rescale(b[i] * (1L << 20), m[1], s[1]),

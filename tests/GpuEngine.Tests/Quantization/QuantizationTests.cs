@@ -50,6 +50,11 @@ public class QuantizationTests
         return RandomWeights.Fill(b.Build(), 11);
     }
 
+    /// <summary>
+    /// The int8 session against the integer reference fed by <see cref="StatedRule"/>: scales, weights, biases and
+    /// multipliers worked out in the test from the float weights and the calibrated ranges, never taken from the
+    /// quantizer, so a wrong quantizer or a wrong kernel both fail here.
+    /// </summary>
     [Theory]
     [InlineData(Int8Mode.Fused)]
     [InlineData(Int8Mode.Addsum)]
@@ -58,7 +63,8 @@ public class QuantizationTests
         var graph = Tiny();
         // PlanMemory = false: every intermediate keeps its own buffer, so each layer can be read back after the run.
         var options = new SessionOptions { Device = "cpu", Int8Mode = mode, PlanMemory = false };
-        var model = Quantizer.Calibrate(graph, options, Calib);
+        var (exec, ranges) = Calibration.Measure(graph, options, Calib);
+        var model = Quantizer.Quantize(exec, ranges, Calib.Describe());
         using var session = new InferenceSession(graph, options with { Precision = Precision.Int8, Quantization = model });
         var input = RandomInput.Uniform(graph.Inputs[0].Shape, 5);
         var logits = session.Run(input).Floats;
@@ -68,18 +74,37 @@ public class QuantizationTests
         var pool = nodes.Single(n => n.Op is AdaptiveAvgPool2d);
         var fc = nodes.Single(n => n.Op is Linear);
 
-        var q = IntegerReference.Quantize(input.Floats, model.Scale("input"));
-        var c = IntegerReference.Conv(q, 2, 3, 9, 7, model.Layer(conv), 8, 3, 1);
-        var p = IntegerReference.GlobalAvgPool(c, 16, 63, model.Layer(pool));
-        var y = IntegerReference.Linear(p, 2, 8, 5, model.Layer(fc));
+        float inputScale = StatedRule.Scale(ranges["input"]);
+        var (convLayer, convScale) = StatedRule.Weighted(graph.Weight("conv.weight").Floats, graph.Weight("conv.bias").Floats, 8, inputScale, ranges[conv.Output], Activation.Relu);
+        var (poolLayer, poolScale) = StatedRule.GlobalPool(convScale, 63, ranges[pool.Output]);
+        var (fcLayer, fcScale) = StatedRule.Weighted(graph.Weight("fc.weight").Floats, graph.Weight("fc.bias").Floats, 5, poolScale, ranges[fc.Output]);
+        Assert.Equal(new[] { inputScale, convScale, poolScale, fcScale }, new[] { model.Scale("input"), model.Scale(conv.Output), model.Scale(pool.Output), model.Scale(fc.Output) });
+        AssertSameLayer(convLayer, model.Layer(conv));
+        AssertSameLayer(poolLayer, model.Layer(pool));
+        AssertSameLayer(fcLayer, model.Layer(fc));
+
+        var q = IntegerReference.Quantize(input.Floats, inputScale);
+        var c = IntegerReference.Conv(q, 2, 3, 9, 7, convLayer, 8, 3, 1);
+        var p = IntegerReference.GlobalAvgPool(c, 16, 63, poolLayer);
+        var y = IntegerReference.Linear(p, 2, 8, 5, fcLayer);
 
         Assert.Equal(q, session.ReadTensor(InferenceSession.QuantizedName("input")).AsSpan<sbyte>().ToArray());
         Assert.Equal(c, session.ReadTensor(conv.Output).AsSpan<sbyte>().ToArray());
         Assert.Equal(p, session.ReadTensor(pool.Output).AsSpan<sbyte>().ToArray());
         Assert.Equal(y, session.ReadTensor(fc.Output).AsSpan<sbyte>().ToArray());
-        float scale = model.Scale(fc.Output);
-        Assert.Equal(y.Select(v => v * scale).ToArray(), logits);
+        Assert.Equal(y.Select(v => v * fcScale).ToArray(), logits);
         Assert.Contains(y, v => v != 0);
+    }
+
+    /// <summary>The quantizer's layer equals the one <see cref="StatedRule"/> gives (a clearer failure than a wrong output).</summary>
+    private static void AssertSameLayer(ReferenceLayer expected, QuantizedLayer actual)
+    {
+        Assert.Equal(expected.Weight, actual.Weight?.AsSpan<sbyte>().ToArray() ?? []);
+        Assert.Equal(expected.Bias, actual.Bias?.AsSpan<int>().ToArray() ?? []);
+        Assert.Equal(expected.WeightScales, actual.WeightScales);
+        Assert.Equal(expected.Multipliers, actual.Multipliers);
+        Assert.Equal(expected.Shifts, actual.Shifts);
+        Assert.Equal((expected.ClampMin, expected.ClampMax), (actual.ClampMin, actual.ClampMax));
     }
 
     [Fact]
@@ -146,24 +171,37 @@ public class QuantizationTests
     {
         var graph = Residual();
         var options = new SessionOptions { Device = "cpu", Int8Mode = mode, PlanMemory = false };
-        var model = Quantizer.Calibrate(graph, options, Calib);
+        var (exec, ranges) = Calibration.Measure(graph, options, Calib);
+        var model = Quantizer.Quantize(exec, ranges, Calib.Describe());
         using var session = new InferenceSession(graph, options with { Precision = Precision.Int8, Quantization = model });
         var input = RandomInput.Uniform(graph.Inputs[0].Shape, 5);
         session.Run(input);
         var nodes = session.ExecutionGraph.Nodes;
         Node Named(string name) => nodes.Single(n => n.Name == name);
         Assert.Equal(Activation.Relu, ((Add)Named("add").Op).Fused);
-        // The pools keep their input's scale: no requantization.
-        Assert.Equal(model.Scale(Named("conv1").Output), model.Scale(Named("pool").Output));
-        Assert.Equal(model.Scale(Named("add").Output), model.Scale(Named("avgpool").Output));
+        float[] Floats(string weight) => graph.Weight(weight).Floats;
+        double Range(string node) => ranges[Named(node).Output];
 
-        var q = IntegerReference.Quantize(input.Floats, model.Scale("input"));
-        var c1 = IntegerReference.Conv(q, 2, 3, 8, 8, model.Layer(Named("conv1")), 8, 3, 1);
+        // The stated rule from the float weights and calibrated ranges; the pools keep their input's scale.
+        float inputScale = StatedRule.Scale(ranges["input"]);
+        var (conv1, conv1Scale) = StatedRule.Weighted(Floats("conv1.weight"), Floats("conv1.bias"), 8, inputScale, Range("conv1"), Activation.Relu);
+        var (conv2, conv2Scale) = StatedRule.Weighted(Floats("conv2.weight"), Floats("conv2.bias"), 8, conv1Scale, Range("conv2"));
+        var (add, addScale) = StatedRule.Add(conv1Scale, conv2Scale, Range("add"), Activation.Relu);
+        var (fc, fcScale) = StatedRule.Weighted(Floats("fc.weight"), Floats("fc.bias"), 5, addScale, Range("fc"));
+        string[] tensors = ["input", Named("conv1").Output, Named("pool").Output, Named("conv2").Output, Named("add").Output, Named("avgpool").Output, Named("fc").Output];
+        Assert.Equal(new[] { inputScale, conv1Scale, conv1Scale, conv2Scale, addScale, addScale, fcScale }, tensors.Select(t => model.Scale(t)).ToArray());
+        AssertSameLayer(conv1, model.Layer(Named("conv1")));
+        AssertSameLayer(conv2, model.Layer(Named("conv2")));
+        AssertSameLayer(add, model.Layer(Named("add")));
+        AssertSameLayer(fc, model.Layer(Named("fc")));
+
+        var q = IntegerReference.Quantize(input.Floats, inputScale);
+        var c1 = IntegerReference.Conv(q, 2, 3, 8, 8, conv1, 8, 3, 1);
         var p = IntegerReference.MaxPool(c1, 16, 8, 8, 2, 2, 0);
-        var c2 = IntegerReference.Conv(p, 2, 8, 4, 4, model.Layer(Named("conv2")), 8, 3, 1);
-        var sum = IntegerReference.Add(p, c2, model.Layer(Named("add")));
+        var c2 = IntegerReference.Conv(p, 2, 8, 4, 4, conv2, 8, 3, 1);
+        var sum = IntegerReference.Add(p, c2, add);
         var avg = IntegerReference.AdaptiveAvgPool(sum, 16, 4, 4, 3, 3);
-        var y = IntegerReference.Linear(avg, 2, 72, 5, model.Layer(Named("fc")));
+        var y = IntegerReference.Linear(avg, 2, 72, 5, fc);
         sbyte[] Read(string node) => session.ReadTensor(Named(node).Output).AsSpan<sbyte>().ToArray();
         Assert.Equal(p, Read("pool"));
         Assert.Equal(c2, Read("conv2"));
