@@ -33,15 +33,35 @@ public class SummaryVerbTests
         Assert.Equal(seedCosts, rows.Select(c => long.Parse(c[13])));
     }
 
+    /// <summary>
+    /// The JSON totals against the seed's RepVGG-N1 table (deploy form, 1x3x112x112, 89 classes), not a re-sum of the
+    /// JSON's rows: parameters are the seed's "memory of weight and bias" summed; FLOPs follow from each row (a 3x3 conv
+    /// with bias of C outputs and p parameters has K = (p − C) / C, so 2K per output, and its ReLU one more; the Linear
+    /// of 89 outputs has in = (p − 89) / 89, so 2·in·89), plus the global pool over the last conv's 4x4 (31 per channel).
+    /// </summary>
     [Fact]
-    public void JsonHasLayersTotalsAndConventions()
+    public void JsonTotalsEqualFiguresFromTheSeedTable()
     {
-        var (exit, output, _) = Gpuengine.Run("summary", "--model", "repvgg-n1", "--format", "json");
-        Assert.Equal(0, exit);
+        var section = File.ReadAllText(TestData.RepVggTables).Split("## RepVGG-N1")[1].Split("## RepVGG-N2")[0];
+        var rows = Regex.Matches(section, @"^\|\s*\d+\s*\|\s*(Conv2d|Linear)-\d+\s*\|\s*\[([\d, ]+)\]\s*\|\s*(\d+)\s*\|(?:[^|]*\|){2}\s*(\d+)\s*\|", RegexOptions.Multiline)
+            .Select(m => (Conv: m.Groups[1].Value == "Conv2d", Shape: m.Groups[2].Value.Split(',').Select(long.Parse).ToArray(), Outputs: long.Parse(m.Groups[3].Value), Params: long.Parse(m.Groups[4].Value)))
+            .ToList();
+        Assert.Equal(23, rows.Count);
+        long parameters = rows.Sum(r => r.Params), flops = 0;
+        foreach (var (conv, shape, outputs, p) in rows)
+        {
+            long channels = shape[0], k = (p - channels) / channels;
+            flops += conv ? 2 * k * outputs + outputs : 2 * k * channels;
+        }
+        var last = rows[^2].Shape;
+        flops += (2 * last[1] * last[2] - 1) * last[0];
+
+        var (exit, output, error) = Gpuengine.Run("summary", "--model", "repvgg-n1", "--input", "1x3x112x112", "--classes", "89", "--format", "json");
+        Assert.True(exit == 0, error);
         using var doc = JsonDocument.Parse(output);
-        var layers = doc.RootElement.GetProperty("layers");
-        long sum = layers.EnumerateArray().Sum(l => l.GetProperty("flops").GetInt64());
-        Assert.Equal(sum, doc.RootElement.GetProperty("totals").GetProperty("flops").GetInt64());
+        var totals = doc.RootElement.GetProperty("totals");
+        Assert.Equal(parameters, totals.GetProperty("params").GetInt64());
+        Assert.Equal(flops, totals.GetProperty("flops").GetInt64());
         Assert.True(doc.RootElement.GetProperty("conventions").GetArrayLength() > 0);
     }
 

@@ -85,8 +85,10 @@ public class Int8ProfileTests(Int8Profiles int8) : IClassFixture<Int8Profiles>
             Assert.Equal(Cell(root, root.Rows[0], key), Cell(tape, tape.Totals!, key));
         foreach (var report in new[] { node, tape })
             Assert.Equal(Convert.ToDouble(Cell(root, root.Rows[0], "latency_median_ms")), Convert.ToDouble(Cell(report, report.Totals!, "latency_median_ms")), 9);
-        // Conversions add no arithmetic: the int8 model has fp32's flops.
-        Assert.Equal(int8.Graph.Nodes.Sum(n => CostModel.Layer(int8.Graph, n).Flops), Convert.ToInt64(Cell(root, root.Rows[0], "flops")));
+        // Conversions add no arithmetic: the int8 model has fp32's flops, by the conventions' formulas written in the test.
+        var expected = ConventionFormulas.Total(int8.Graph);
+        Assert.Equal((expected.Params, expected.Flops, expected.Macc),
+            (Convert.ToInt64(Cell(root, root.Rows[0], "params")), Convert.ToInt64(Cell(root, root.Rows[0], "flops")), Convert.ToInt64(Cell(root, root.Rows[0], "macc"))));
     }
 
     [Theory]
@@ -209,15 +211,22 @@ public class Int8ProfileTests(Int8Profiles int8) : IClassFixture<Int8Profiles>
 }
 
 /// <summary>
-/// MobileNetV2 in int8 (residual Adds, depthwise convs) at 1x3x32x32, 10 classes, cpu: every report's rows sum to its totals
-/// in both modes, and an Add's bytes are the int8 formula (reads both int8 inputs, writes the int8 output; no addsum).
+/// MobileNetV2 in int8 (residual Adds, depthwise convs) at 1x3x32x32, 10 classes, cpu: every report's totals equal the
+/// conventions' formulas written in the test (<see cref="ConventionFormulas"/>; the model has torchvision's parameter count), in
+/// both modes, and an Add's bytes are the int8 formula (reads both int8 inputs, writes the int8 output; no addsum).
 /// </summary>
 public class Int8ZooProfileTests
 {
+    /// <summary>
+    /// torchvision's mobilenet_v2 has 3,504,872 parameters with 1,000 classes; its classifier is 1280·1000 + 1000 of them,
+    /// so with 10 classes: 3,504,872 − 1,281,000 + 1280·10 + 10.
+    /// </summary>
+    private const long TorchvisionParams = 3_504_872 - 1_281_000 + 12_810;
+
     [Theory]
     [InlineData(Int8Mode.Fused)]
     [InlineData(Int8Mode.Addsum)]
-    public void MobileNetV2Int8ProfileRowsSumToTotals(Int8Mode mode)
+    public void MobileNetV2Int8TotalsEqualTheFormulasAndTorchvision(Int8Mode mode)
     {
         var graph = WeightInitializer.Initialize(ModelZoo.Create("mobilenet_v2", new TensorShape(1, 3, 32, 32), 10), 1);
         var options = new SessionOptions { Device = "cpu", Precision = Precision.Int8, Int8Mode = mode };
@@ -225,8 +234,16 @@ public class Int8ZooProfileTests
         using var session = new InferenceSession(graph, options with { Quantization = quantized });
         var profile = SessionProfiler.Measure(session, RandomInput.Uniform(graph.Inputs[0].Shape, 1), new ProfileOptions(Warmup: 1, Runs: 1))
             with { MeasuredBytes = MeasuredTraffic.Count(session) };
+        Assert.Equal(TorchvisionParams, ConventionFormulas.Total(graph).Params);
         foreach (var type in Enum.GetValues<ProfileReportType>())
-            MeasuredProfileTests.AssertTotalsAreTheSumOfTheRows(ProfileReport.Create(profile, type));
+        {
+            // The tape has the executed layers (BatchNorm folded into the convs, activations fused); the others the model's.
+            var expected = ConventionFormulas.Total(type == ProfileReportType.Tape ? session.ExecutionGraph : graph);
+            var report = ProfileReport.Create(profile, type);
+            long Total(string key) => Convert.ToInt64(Cell(report, report.Totals!, key));
+            Assert.True((Total("params"), Total("flops"), Total("macc")) == (expected.Params, expected.Flops, expected.Macc),
+                $"{mode} {type}: params, flops, macc {(Total("params"), Total("flops"), Total("macc"))}, by the formulas {expected}");
+        }
         var tape = ProfileReport.Create(profile, ProfileReportType.Tape);
         var add = tape.Rows.Single(r => (string)r[0]! == "features.3.add");
         long output = 24 * 8 * 8; // features.3 keeps 24 channels at 8x8
