@@ -15,8 +15,9 @@ internal static class ConventionFormulas
         public static Counts operator +(Counts a, Counts b) => new(a.Params + b.Params, a.Flops + b.Flops, a.Macc + b.Macc);
     }
 
-    /// <summary>The counts of every layer of <paramref name="graph"/>, summed.</summary>
-    public static Counts Total(Ir.Graph graph) => graph.Nodes.Aggregate(default(Counts), (sum, node) => sum + Layer(graph, node));
+    /// <summary>The counts of every layer of <paramref name="graph"/> (or of its modules only, without functional steps such as a residual add), summed.</summary>
+    public static Counts Total(Ir.Graph graph, bool modulesOnly = false) =>
+        graph.Nodes.Where(n => n.IsModule || !modulesOnly).Aggregate(default(Counts), (sum, node) => sum + Layer(graph, node));
 
     public static Counts Layer(Ir.Graph graph, Node node)
     {

@@ -237,8 +237,10 @@ public class Int8ZooProfileTests
         Assert.Equal(TorchvisionParams, ConventionFormulas.Total(graph).Params);
         foreach (var type in Enum.GetValues<ProfileReportType>())
         {
-            // The tape has the executed layers (BatchNorm folded into the convs, activations fused); the others the model's.
-            var expected = ConventionFormulas.Total(type == ProfileReportType.Tape ? session.ExecutionGraph : graph);
+            // The tape has the executed layers (BatchNorm folded into the convs, activations fused); the leaves the model's
+            // modules (no residual adds); the others every model layer.
+            var expected = type == ProfileReportType.Tape ? ConventionFormulas.Total(session.ExecutionGraph)
+                : ConventionFormulas.Total(graph, modulesOnly: type == ProfileReportType.Leaves);
             var report = ProfileReport.Create(profile, type);
             long Total(string key) => Convert.ToInt64(Cell(report, report.Totals!, key));
             Assert.True((Total("params"), Total("flops"), Total("macc")) == (expected.Params, expected.Flops, expected.Macc),
