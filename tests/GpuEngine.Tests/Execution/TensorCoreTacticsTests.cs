@@ -4,6 +4,7 @@ using GpuEngine.Execution.Tactics;
 using GpuEngine.Ir;
 using GpuEngine.Kernels;
 using GpuEngine.Loading;
+using GpuEngine.Planning;
 using GpuEngine.Tests.Reference;
 using GpuEngine.Zoo;
 
