@@ -45,7 +45,7 @@ public sealed class TensorCoreTacticsTests : IDisposable
         var input = RandomInput.Uniform(InputShape, 17);
         using var fixedCpu = new InferenceSession(graph, new SessionOptions { Device = "cpu", Precision = Precision.Int8, Reparameterize = true });
         var expected = fixedCpu.Run(input).Floats;
-        // A tensor-core launch with the input zero point off by one: every sum is off by the weights' sum (wrong values).
+        // A tensor-core launch with the input zero point (the padding value) off by one: every border output is wrong.
         TacticCandidates.ExtraForTests = (launch, written) => ReferenceEquals(launch.Kernel, GeneratedKernels.Int8Conv2dKernels_Int8Conv2d)
             ?
             [
