@@ -14,7 +14,7 @@ namespace GpuEngine.Tests.Execution;
 /// The tensor-core conv as a tactic candidate: on ilgpu-cpu (its mma emulated by warp shuffles) a tuned int8 RepVGG
 /// validates it bit-exact against the dp4a reference at every measured conv and times it, a deliberately broken
 /// tensor-core candidate is rejected, and the logits equal the fixed cpu session's; on cpu it is never offered.
-/// The model is a five-conv RepVGG at 8×8 (ilgpu-cpu runs every lane as a thread).
+/// The model is a five-conv RepVGG of width 16 at 8×8 (ilgpu-cpu runs every lane as a thread: about 6 minutes on a loaded 2-core VM).
 /// </summary>
 public sealed class TensorCoreTacticsTests : IDisposable
 {
@@ -24,7 +24,7 @@ public sealed class TensorCoreTacticsTests : IDisposable
 
     private static Ir.Graph TinyRepVgg()
     {
-        var config = new RepVgg.Config("repvgg-tiny", [16, 16, 32, 32, 64], [1, 1, 1, 1, 1], new Dictionary<int, int>(), Seed: true);
+        var config = new RepVgg.Config("repvgg-tiny", [16, 16, 16, 16, 16], [1, 1, 1, 1, 1], new Dictionary<int, int>(), Seed: true);
         return WeightInitializer.Initialize(RepVgg.Build(config, InputShape, 10, deploy: true), 16);
     }
 
@@ -61,8 +61,10 @@ public sealed class TensorCoreTacticsTests : IDisposable
         {
             using var tuned = new InferenceSession(graph, Tuned("ilgpu-cpu", fixedCpu.Quantization!));
             var actual = tuned.Run(input).Floats;
+            // Five convs; the last two have the same shape (16 -> 16 at 1x1), so the fifth takes the fourth's choice.
             var measured = tuned.TacticReports.Where(r => !r.FromCache).ToList();
-            Assert.Equal(5, measured.Count);
+            Assert.Equal(4, measured.Count);
+            Assert.Single(tuned.TacticReports, r => r.FromCache);
             foreach (var report in measured)
             {
                 var tensorCore = report.Candidates.Single(c => c.Name == TensorCoreCandidates.Name);
