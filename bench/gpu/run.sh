@@ -40,6 +40,16 @@ for precision in fp32 int8; do
             --output "$out/profile-$precision-b$batch.json" --force
     done
 done
+# Tactics by measurement (docs/tactics.md): per conv every candidate's time (dp4a 64x64, tile32, and the tensor-core
+# conv on sm_80+), then the int8 profiles again with the chosen kernels (the cache under $XDG_CACHE_HOME).
+export XDG_CACHE_HOME=/tmp/ge-cache
+for batch in 1 256; do
+    step "tune-int8-b$batch" "$ge" tune --model repvgg-a0 --classes 1000 --input "${batch}x3x224x224" --precision int8 \
+        --quantized /tmp/ge-a0-int8.safetensors --device cuda
+    step "profile-int8-b$batch-tuned" "$ge" profile --model repvgg-a0 --classes 1000 --input "${batch}x3x224x224" \
+        --precision int8 --quantized /tmp/ge-a0-int8.safetensors --tactics tuned --device cuda --warmup 10 --runs 50 \
+        --report tape --format json --output "$out/profile-int8-b$batch-tuned.json" --force
+done
 step roofline "$ge" profile --model repvgg-a0 --classes 1000 --input 1x3x224x224 --device cuda --runs 20 \
     --format svg --output "$out/roofline-a0.svg" --force
 step peer python3 "$here/peer.py" --batch 1 256 --out "$out/peer.json"

@@ -72,7 +72,7 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
         NoteGraphs(session, context);
         if (TacticMode == GpuEngine.Execution.Tactics.TacticMode.Tuned) session.Tune(input); // before the launches are timed
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
-        profile = profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
+        profile = profile with { MeasuredBytes = MeasuredTraffic.TryCount(session) };
         if (Roofline || (plot is not null && plotKind == "roofline")) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };
         // What the profiled inference computed, so one command shows both the answer and its cost.
         var logits = session.Run(input);

@@ -80,6 +80,8 @@ public static class DeviceCheck
     {
         var covered = results.SelectMany(r => r.Kernels.Split(' ')).ToHashSet();
         covered.UnionWith(Execution.Tactics.TacticCandidates.Alternates.Select(k => k.Name));
+        // The tensor-core path's layout conversions: no session launches them yet (see docs/kernels.md); tested on their own.
+        covered.UnionWith([GeneratedKernels.Int8LayoutKernels_Int8NchwToNhwc.Name, GeneratedKernels.Int8LayoutKernels_Int8NhwcToNchw.Name]);
         return [.. GeneratedKernels.All.Select(k => k.Name).Where(n => !covered.Contains(n))];
     }
 }

@@ -36,6 +36,16 @@ public sealed partial class InferenceSession
             RunReporting(state.Launches);
     }
 
+    /// <summary>
+    /// Test hook: gives this session (on any backend) <paramref name="replay"/>, as a cuda session with graphs on has
+    /// one, so the graph paths run against a stubbed driver without a GPU.
+    /// </summary>
+    internal void UseGraphReplayForTests(CudaGraphReplay replay)
+    {
+        _graph?.Dispose();
+        _graph = replay;
+    }
+
     /// <summary>cuda with graphs on gets a replay; other devices run launches one by one (graphs are a cuda feature).</summary>
     private CudaGraphReplay? CreateGraphReplay() =>
         Options.Graphs && Backend is CudaBackend cuda ? cuda.CreateGraphReplay(Options.Warn) : null;

@@ -31,7 +31,7 @@ public sealed partial class InferenceSession
             var chosen = new string?[launches.Length];
             for (int i = 0; i < launches.Length; i++)
             {
-                var candidates = TacticCandidates.For(launches[i]);
+                var candidates = TacticCandidates.For(launches[i], Backend);
                 if (candidates.Count < 2)
                 {
                     launches[i].Run(Backend);
@@ -56,7 +56,7 @@ public sealed partial class InferenceSession
         var launches = state.Launches.ToArray();
         for (int i = 0; i < launches.Length && i < _chosenTactics.Length; i++)
             if (_chosenTactics[i] is { } name)
-                launches[i] = TacticCandidates.For(launches[i]).First(c => c.Name == name).Launch;
+                launches[i] = TacticCandidates.For(launches[i], Backend).First(c => c.Name == name).Launch;
         state.Launches = launches;
     }
 }

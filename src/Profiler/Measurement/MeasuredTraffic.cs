@@ -17,4 +17,11 @@ public static class MeasuredTraffic
     /// </summary>
     public static IReadOnlyList<long> Count(InferenceSession session) =>
         [.. session.Launches.Select(launch => launch.RunCounting(session.Backend))];
+
+    /// <summary>
+    /// <see cref="Count"/>, or null when a launch's kernel has no counting build: the hand-described ILGPU-only kernels,
+    /// such as the tensor-core conv a tuned session may choose (the profile then says no counting run was made).
+    /// </summary>
+    public static IReadOnlyList<long>? TryCount(InferenceSession session) =>
+        session.Launches.Any(launch => launch.Kernel.IlgpuLoader is not null && launch.Kernel.CountingIlgpuLoader is null) ? null : Count(session);
 }

@@ -76,6 +76,11 @@ public static class KernelCases
                 [Int8(5 * 49), Int8(6 * 45), Ints(6, 5000), Multipliers(6), Shifts(6), new sbyte[6 * 49], Ints(6 * 49, 100000)],
                 [Int(1), Int(5), Int(7), Int(7), Int(6), Int(3), Int(3), Int(1), Int(1), Int(1), Int(1), Int(1), Int(1), Int(1), Int(7), Int(7),
                  Int(1), Int(0), Int(0), Int(-128), Int(127), Int(mode)]);
+        // [2, 5, 3, 7] to NHWC with channels padded to 8 (fill 3), and back: grid-stride loops over 4 groups of 64.
+        yield return new("Int8NchwToNhwc", GeneratedKernels.Int8LayoutKernels_Int8NchwToNhwc, new LaunchGrid(new Dim3(64), new Dim3(4)),
+            [Int8(2 * 5 * 21), new sbyte[2 * 8 * 21]], [Int(2), Int(5), Int(3), Int(7), Int(8), Int(3)]);
+        yield return new("Int8NhwcToNchw", GeneratedKernels.Int8LayoutKernels_Int8NhwcToNchw, new LaunchGrid(new Dim3(64), new Dim3(4)),
+            [Int8(2 * 8 * 21), new sbyte[2 * 5 * 21]], [Int(2), Int(5), Int(3), Int(7), Int(8), Int(0)]);
         yield return new("Int8GlobalAvgPool", GeneratedKernels.Int8GlobalAvgPoolKernels_Int8GlobalAvgPool,
             new LaunchGrid(new Dim3(Int8GlobalAvgPoolKernels.Threads), new Dim3(6)), [Int8(6 * 49), new sbyte[6]],
             [Int(49), Int(0), Int(1 << 30), Int(5), Int(0)]);

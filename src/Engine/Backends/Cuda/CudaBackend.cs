@@ -18,10 +18,20 @@ public sealed class CudaBackend : IlgpuBackend
     /// <summary>Opens device 0; throws <see cref="BackendUnavailableException"/> with a plain reason when it cannot.</summary>
     public CudaBackend() : this(Open()) { }
 
-    private CudaBackend((Context Context, CudaAccelerator Accelerator) opened) : base(opened.Context, opened.Accelerator) =>
+    private CudaBackend((Context Context, CudaAccelerator Accelerator) opened) : base(opened.Context, opened.Accelerator)
+    {
         DeviceDescription = Describe(opened.Accelerator.Device);
+        HasInt8TensorCores = ((CudaDevice)opened.Accelerator.Device).Architecture is { Major: >= 8 };
+    }
 
     public override string Name => "cuda";
+
+    /// <summary>Whether the GPU runs <c>mma.sync.aligned.m16n8k32</c> on s8 (sm_80 and later).</summary>
+    public bool HasInt8TensorCores { get; }
+
+    /// <summary>Every ILGPU kernel, except the int8 tensor-core conv below sm_80 (its mma would not JIT-compile there).</summary>
+    public override bool Supports(GpuEngine.Kernels.KernelDescriptor kernel) =>
+        base.Supports(kernel) && (HasInt8TensorCores || !ReferenceEquals(kernel, GpuEngine.Kernels.IlgpuOnlyKernels.Int8TensorCoreConv2d));
 
     /// <summary>Device name, compute capability (sm_XX), SM count, memory, driver version and the PTX ISA ILGPU emits.</summary>
     public override string DeviceDescription { get; }

@@ -63,6 +63,17 @@ public static class TacticCandidates
         return list;
     }
 
+    /// <summary>
+    /// The candidates of <paramref name="launch"/> on <paramref name="backend"/>: <see cref="For(KernelLaunch)"/>, then
+    /// those only some devices run (the int8 tensor-core conv, <see cref="TensorCoreCandidates"/>).
+    /// </summary>
+    public static IReadOnlyList<TacticCandidate> For(KernelLaunch launch, Backend backend)
+    {
+        var portable = For(launch);
+        if (portable.Count == 0) return portable;
+        return [.. portable, .. TensorCoreCandidates.For(launch, portable[0].Written, backend)];
+    }
+
     /// <summary>16 × 16 items per group; groups cover (batch·outH·outW) columns and (cout / groups) rows in tiles of <paramref name="tile"/>.</summary>
     private static LaunchGrid Grid(KernelArgument[] a, int batch, int outH, int outChannels, int groups, int tile)
     {
