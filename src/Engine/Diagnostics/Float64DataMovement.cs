@@ -6,10 +6,15 @@ namespace GpuEngine.Diagnostics;
 /// <summary>Float64 loops for Concat, Transpose and Pad, written from the ONNX spec by coordinates (no strides shared with the kernels).</summary>
 public static class Float64DataMovement
 {
-    /// <summary>The inputs side by side along the axis: each output coordinate finds its input by walking the axis lengths.</summary>
-    public static double[] Concat(Concat op, IReadOnlyList<double[]> inputs, IReadOnlyList<TensorShape> shapes)
+    /// <summary>
+    /// The operands (<paramref name="operands"/>: activations and constants in order) side by side along the axis: each
+    /// output coordinate finds its operand by walking the axis lengths.
+    /// </summary>
+    public static double[] Concat(Concat op, IReadOnlyList<double[]> operands, IReadOnlyList<TensorShape> activations)
     {
-        var output = op.InferShape("reference", shapes);
+        var output = op.InferShape("reference", activations);
+        var shapes = op.Operands(activations).Select(o => o.Shape).ToList();
+        var inputs = operands;
         var y = new double[output.Elements];
         for (long e = 0; e < y.Length; e++)
         {

@@ -3,8 +3,8 @@ using GpuEngine.Ir;
 namespace GpuEngine.Profiling.Costs;
 
 /// <summary>
-/// Concat moves data and computes nothing (docs/conventions.md): 0 flops, 0 macc; reads every input element once,
-/// writes every output element once (their counts agree: the output is the inputs side by side).
+/// Concat moves data and computes nothing (docs/conventions.md): 0 flops, 0 macc; reads every activation input element
+/// once (constant operands are its parameters, read once, added by the cost model), writes every output element once.
 /// </summary>
 public static class ConcatCost
 {

@@ -41,8 +41,11 @@ public class DataMovementOnnxTests(ITestOutputHelper output)
         Assert.Contains(graph.Nodes, n => n.Op is Concat { Axis: 1, Inputs: 3 });
         Assert.Equal(2, graph.Nodes.Count(n => n.Op is Ops.Transpose));
         Assert.Equal([PadMode.Constant, PadMode.Reflect, PadMode.Edge], graph.Nodes.Select(n => n.Op).OfType<Pad>().Select(p => p.Mode));
-        // The filled constant is the Add's operand, not a node.
+        // The filled constants are the Add's operand and the channel Concat's first operand (weights, not nodes).
         Assert.Contains(graph.Nodes, n => n.Op is Binary { Kind: BinaryKind.Add, Constant: not null });
+        var padChannels = Assert.Single(graph.Nodes, n => n.Op is Concat { Inputs: 1 });
+        Assert.Equal(new ConcatConstant(0, new TensorShape(2, 2, h + 3, w + 3)), ((Concat)padChannels.Op).ConstantOperands.Single());
+        Assert.All(graph.Weight(padChannels.ParameterName("constant0")).Floats, v => Assert.Equal(0f, v));
 
         var random = new Random((int)opset);
         var input = Tensor.FromFloats(new TensorShape(2, h, w, 3), KernelReference.RandomFloats(random, 2 * h * w * 3));
@@ -73,7 +76,7 @@ public class DataMovementOnnxTests(ITestOutputHelper output)
     [Theory]
     [InlineData("wrap", "mode 'wrap'")]
     [InlineData("crop", "no cropping")]
-    [InlineData("concat-constant", "concatenates constant 'k'")]
+    [InlineData("concat-constants", "not folded")]
     [InlineData("perm", "no permutation")]
     public void Unsupported_forms_are_refused_with_the_node(string form, string expected)
     {
@@ -82,7 +85,7 @@ public class DataMovementOnnxTests(ITestOutputHelper output)
         {
             "wrap" => m.Node("Pad", "pad", ["x", "pads"], "y", Str("mode", "wrap")),
             "crop" => m.Node("Pad", "pad", ["x", "crop"], "y"),
-            "concat-constant" => m.Node("Concat", "cat", ["x", "k"], "y", Int("axis", 1)),
+            "concat-constants" => m.Init("big", 1, 2, 200, 200).Node("Concat", "cat", ["k", "big"], "y", Int("axis", 2)),
             _ => m.Node("Transpose", "tr", ["x"], "y", Ints("perm", 0, 1, 1, 2)),
         };
         var e = Assert.Throws<GpuEngineException>(() => OnnxImporter.Import(OnnxFile.Parse(m.Output("y").Bytes, "t.onnx"), "t.onnx", null));
@@ -92,7 +95,8 @@ public class DataMovementOnnxTests(ITestOutputHelper output)
 
     /// <summary>
     /// x [2, h, w, 3] NHWC → Transpose → Conv 3→5 + ReLU → Pad constant 0.25 ‖ Pad reflect ‖ Pad edge of the transposed
-    /// input → Concat (11 channels) → Conv 1x1 → + ConstantOfShape(Shape) of 1.5 → Transpose back to NHWC.
+    /// input → Concat (11 channels) → Conv 1x1 → + ConstantOfShape(Shape) of 1.5 → two zero channels concatenated in
+    /// front (ResNet's option-A shortcut) → Transpose back to NHWC.
     /// </summary>
     private static ModelProto Model(long opset, int h, int w)
     {
@@ -108,7 +112,10 @@ public class DataMovementOnnxTests(ITestOutputHelper output)
             .Node("ConstantOfShape", "fill", ["s"], "z", new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor,
                 T = new TensorProto { DataType = 1, Dims = { 1 }, FloatData = { 1.5f } } })
             .Node("Add", "add", ["c2", "z"], "a")
-            .Node("Transpose", "to_nhwc", ["a"], "y", Ints("perm", 0, 2, 3, 1)).Output("y");
+            .Longs("zeros.shape", 2, 2, h + 3, w + 3)
+            .Node("ConstantOfShape", "zeros", ["zeros.shape"], "zeros")
+            .Node("Concat", "pad_channels", ["zeros", "a"], "a6", Int("axis", 1))
+            .Node("Transpose", "to_nhwc", ["a6"], "y", Ints("perm", 0, 2, 3, 1)).Output("y");
         return m.Model;
     }
 

@@ -11,20 +11,31 @@ internal sealed partial class OnnxImporter
     /// <summary>Elements a ConstantOfShape may materialize as a graph constant (a weight of the op that reads it).</summary>
     private const long MaxFilledConstant = 1L << 26;
 
-    /// <summary>Concat of activations along any axis (negative from opset 11); a constant operand is refused with its name.</summary>
+    /// <summary>
+    /// Concat along any axis (negative from opset 11) of activations and float constants (a ConstantOfShape's zeros, an
+    /// initializer): the constants become the op's weights. Constants only are shape arithmetic, folded before this.
+    /// </summary>
     private void ImportConcat(NodeProto n, ScopeReplay scopes)
     {
         if (n.Input.Count == 0 || n.Input.Any(i => i.Length == 0)) throw NodeError(n, "has a missing input");
         if (Attr(n, "axis") is not { HasI: true }) throw NodeError(n, "lacks attribute axis");
-        var constant = n.Input.FirstOrDefault(IsConstant);
-        if (constant is not null)
-            throw NodeError(n, $"concatenates constant '{constant}' with activations; only activations are concatenated at run time");
-        var first = Known(n, n.Input[0]);
+        var activations = n.Input.Where(i => !IsConstant(i)).ToArray();
+        if (activations.Length == 0) throw NodeError(n, "concatenates only constants that were not folded (too large or not float)");
+        var first = Known(n, activations[0]);
         long axis = Int(n, "axis", 0);
         if (axis < -first.Rank || axis >= first.Rank) throw NodeError(n, $"has axis {axis} outside input {first}");
         int a = (int)(axis < 0 ? axis + first.Rank : axis);
-        foreach (var input in n.Input) Known(n, input);
-        AddNode(n, NodeName(n, null), new Concat(a, n.Input.Count), [.. n.Input], scopes);
+        foreach (var input in activations) Known(n, input);
+        var constants = new List<ConcatConstant>();
+        var weights = new Dictionary<string, Tensor>();
+        for (int i = 0; i < n.Input.Count; i++)
+        {
+            if (!IsConstant(n.Input[i])) continue;
+            var tensor = Float(n, i, "a constant operand");
+            weights[Concat.ConstantRole(constants.Count)] = tensor;
+            constants.Add(new ConcatConstant(i, tensor.Shape));
+        }
+        AddNode(n, NodeName(n, null), new Concat(a, activations.Length, [.. constants]), activations, scopes, weights);
     }
 
     /// <summary>Transpose by <c>perm</c> (default: the axes reversed).</summary>
