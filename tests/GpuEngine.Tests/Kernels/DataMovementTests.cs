@@ -11,8 +11,17 @@ namespace GpuEngine.Tests.Kernels;
 /// above 1, ranks 1 to 4, every axis), against loops written here over explicit coordinates from the ONNX spec.
 /// Shapes stay small so ilgpu-cpu (ILGPU's own semantics) runs them too.
 /// </summary>
+[Collection(Collection)]
 public class DataMovementTests
 {
+    /// <summary>
+    /// Runs these tests and <see cref="Profiling.DataMovementCostTests"/> one at a time. Run side by side (with the planner
+    /// tests also in the run), the test host crashed (exit 139) three runs in three while the Pad kernel test and the
+    /// counting session were both on OpenCL; each test passes alone and in pairs. Cause not found: the suspect is PoCL
+    /// building the same kernel for two OpenCL backends at once.
+    /// </summary>
+    public const string Collection = "Data movement kernels on OpenCL";
+
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();

@@ -12,6 +12,7 @@ namespace GpuEngine.Tests.Profiling;
 /// Concat, Transpose and Pad (all three modes) count 0 flops, and the bytes their kernels really move (the counting
 /// run, summed over a Concat's per-input launches) are their analytic mem_r + mem_w on every device.
 /// </summary>
+[Collection(DataMovementTests.Collection)]
 public class DataMovementCostTests
 {
     public static TheoryData<string> Devices() => InferenceSessionDevices.Names();
