@@ -73,6 +73,11 @@ public static class DeviceCheckCases
         yield return ("hardswish", Single(new TensorShape(2, 6, 7, 5), new Unary(UnaryKind.HardSwish)));
         yield return ("mul by per-channel constant", Single(new TensorShape(2, 6, 7, 5), new Binary(BinaryKind.Mul, new TensorShape(1, 6, 1, 1))));
         yield return ("softmax", Single(new TensorShape(4, 37), new Softmax(1)));
+        yield return ("transpose nhwc to nchw", Single(new TensorShape(2, 7, 5, 3), new Transpose([0, 3, 1, 2])));
+        yield return ("pad constant 1,2", Single(new TensorShape(2, 3, 7, 5), new Pad(PadMode.Constant, [0, 0, 1, 2], [0, 1, 2, 1], 0.5f)));
+        yield return ("pad reflect", Single(new TensorShape(1, 4, 6, 5), new Pad(PadMode.Reflect, [0, 0, 2, 1], [0, 0, 1, 3])));
+        yield return ("pad edge", Single(new TensorShape(2, 3, 5, 4), new Pad(PadMode.Edge, [0, 0, 2, 2], [0, 0, 3, 1])));
+        yield return ("concat channels", ConcatGraph());
     }
 
     /// <summary>The int8 kernels' families; every case also runs the input Quantize and the output Dequantize.</summary>
@@ -107,6 +112,16 @@ public static class DeviceCheckCases
     {
         var b = new GraphBuilder(op.TypeName);
         b.Add("layer", op, b.Input("input", input));
+        return b.Build();
+    }
+
+    /// <summary>The input and a convolution of it side by side along channels (inputs of different widths).</summary>
+    private static Graph ConcatGraph()
+    {
+        var b = new GraphBuilder("concat");
+        var x = b.Input("input", new TensorShape(2, 5, 7, 9));
+        var y = b.Add("conv", Conv2d.Square(5, 3, 3, 1, 1), x);
+        b.AddFunctional("concat", new Concat(1, 2), x, y);
         return b.Build();
     }
 

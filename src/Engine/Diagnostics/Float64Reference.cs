@@ -33,6 +33,11 @@ public static class Float64Reference
                 Binary b => Float64Elementwise.Binary(b, x, i, b.Constant is null ? values[node.Inputs[1]] : [.. W("constant").Select(v => (double)v)],
                     b.Constant ?? graph.InputShape(node, 1), o),
                 Softmax s => Float64Elementwise.Softmax(s, x, i),
+                Concat c => Float64DataMovement.Concat(c, [.. c.Operands([.. node.Inputs.Select((_, k) => graph.InputShape(node, k))]).Select(o =>
+                    o.Activation >= 0 ? values[node.Inputs[o.Activation]] : [.. W(Concat.ConstantRole(o.Constant)).Select(v => (double)v)])],
+                    [.. node.Inputs.Select((_, k) => graph.InputShape(node, k))]),
+                Transpose t => Float64DataMovement.Transpose(t, x, i, o),
+                Pad p => Float64DataMovement.Pad(p, x, i, o),
                 Add a => Activate([.. x.Zip(values[node.Inputs[1]], (p, q) => p + q)], a.Fused),
                 MaxPool2d p => Pool(x, i, o, p.Kernel, p.Stride, p.Padding, max: true, countPadding: false),
                 AvgPool2d p => Pool(x, i, o, p.Kernel, p.Stride, p.Padding, max: false, countPadding: p.CountIncludePad),

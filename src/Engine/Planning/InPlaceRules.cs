@@ -30,6 +30,9 @@ public static class InPlaceRules
         // (the planner's size check rules out the broadcast one): x * gate, x + 3, x / 6.
         Unary => input == 0,
         Binary => true,
+        // Data movement writes elements at other positions than it reads them (a thread's write lands where another
+        // thread still reads): Concat, Transpose and Pad never write over an input. Concat's inputs live until its step.
+        Concat or Transpose or Pad => false,
         _ => false,
     };
 

@@ -33,6 +33,9 @@ public static class CostModel
             Binary binary => ElementwiseCost.Count(binary, [.. node.Inputs.Select((_, i) => graph.InputShape(node, i))], output),
             Softmax => ElementwiseCost.CountSoftmax(input, output),
             Reshape => ElementwiseCost.CountReshape(),
+            Concat => ConcatCost.Count([.. node.Inputs.Select((_, i) => graph.InputShape(node, i))], output),
+            Transpose => TransposeCost.Count(input, output),
+            Pad pad => PadCost.Count(pad, input, output),
             _ => throw new GpuEngineException($"{node.Op.TypeName} '{node.Name}': the cost model has no formula for this op"),
         };
     }

@@ -46,6 +46,17 @@ public static class KernelCases
             [Int(n), Int(5), Int(10), Int(10), Int(500), Int(100), Int(10), Int(1), Int(0), Int(1), Int(0), Int(0), Int(2)]);
         yield return new("Softmax", GeneratedKernels.SoftmaxKernels_Softmax, LaunchGrid.Linear(20, 32), [Floats(200), new float[200]],
             [Int(20), Int(10), Int(4)]);
+        // Concat's second input [2, 3, 5] into a [2, 7, 5] output at column 4·5; a grid smaller than the input strides.
+        yield return new("ConcatCopySlice", GeneratedKernels.ConcatKernels_CopySlice, new LaunchGrid(new Dim3(8), new Dim3(2)), [Floats(30), new float[70]],
+            [Int(30), Int(15), Int(35), Int(20)]);
+        // [2, 5, 3, 7] (NHWC) to [2, 7, 5, 3]: perm [0, 3, 1, 2].
+        yield return new("Transpose", GeneratedKernels.TransposeKernels_Transpose, LaunchGrid.Linear(210, 64), [Floats(210), new float[210]],
+            [Int(210), Int(7), Int(5), Int(3), Int(105), Int(1), Int(21), Int(7)]);
+        // [1, 2, 4, 5] reflect-padded by (2, 1) rows and (1, 3) columns to [1, 2, 7, 9].
+        yield return new("PadReflect", GeneratedKernels.PadKernels_Pad, LaunchGrid.Linear(126, 64), [Floats(40), new float[126]],
+            [Int(126), Int(2), Int(7), Int(9), Int(1), Int(2), Int(4), Int(5), Int(0), Int(0), Int(2), Int(1), Float(0), Int(PadKernels.Reflect)]);
+        yield return new("PadConstant", GeneratedKernels.PadKernels_Pad, LaunchGrid.Linear(126, 64), [Floats(40), new float[126]],
+            [Int(126), Int(2), Int(7), Int(9), Int(1), Int(2), Int(4), Int(5), Int(0), Int(0), Int(2), Int(1), Float(0.5f), Int(PadKernels.Constant)]);
         yield return new("BatchNorm2d", GeneratedKernels.BatchNorm2dKernels_BatchNorm2d, LaunchGrid.Linear(150, 64),
             [Floats(150), Floats(3), Floats(3), Floats(3), Floats(3).Select(v => v * v + 0.1f).ToArray(), new float[150]],
             [Int(3), Int(25), Int(150), Float(1e-5f)]);

@@ -22,6 +22,9 @@ public static class OpLaunchers
         Unary unary => ElementwiseLauncher.Plan(node, unary, context),
         Binary binary => ElementwiseLauncher.Plan(node, binary, context),
         Softmax softmax => SoftmaxLauncher.Plan(node, softmax, context),
+        Concat concat => ConcatLauncher.Plan(node, concat, context),
+        Transpose transpose => TransposeLauncher.Plan(node, transpose, context),
+        Pad pad => PadLauncher.Plan(node, pad, context),
         Flatten or Dropout or Reshape => [],
         _ => throw new GpuEngineException($"{node.Op.TypeName} '{node.Name}': no kernel implements this op yet"),
     };

@@ -10,6 +10,7 @@ internal sealed partial class OnnxImporter
     {
         if (n.Domain is not ("" or "ai.onnx"))
             throw NodeError(n, $"is in domain '{n.Domain}'; only the default ONNX domain is supported");
+        if (n.OpType == "ConstantOfShape" && TryFilledConstant(n)) return;
         if (TryFold(n)) return;
         switch (n.OpType)
         {
@@ -65,6 +66,15 @@ internal sealed partial class OnnxImporter
                 break;
             case "Softmax":
                 AddNode(n, NodeName(n, null), SoftmaxOp(n), [Input(n, 0)], scopes);
+                break;
+            case "Concat":
+                ImportConcat(n, scopes);
+                break;
+            case "Transpose":
+                ImportTranspose(n, scopes);
+                break;
+            case "Pad":
+                ImportPad(n, scopes);
                 break;
             case "Dropout":
             {

@@ -18,7 +18,7 @@ internal sealed partial class OnnxImporter
     [
         "Conv", "BatchNormalization", "Relu", "Clip", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten",
         "Reshape", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Max", "Sigmoid", "HardSigmoid", "HardSwish", "LeakyRelu",
-        "Softmax", "Dropout", "Identity", "Constant",
+        "Softmax", "Concat", "Transpose", "Pad", "ConstantOfShape", "Dropout", "Identity", "Constant",
     ];
 
     /// <summary>The opsets whose forms of the supported ops the importer reads (attribute forms before 10/11/13, input forms after).</summary>
