@@ -30,8 +30,10 @@ public sealed partial class InferenceSession
 
     private void RunPlain(ExecutionState state)
     {
+        // Indexed, not foreach: an interface enumerator would allocate on every run.
+        var launches = state.Launches;
         if (WorkProgress.Sink is null)
-            foreach (var launch in state.Launches) launch.Run(Backend);
+            for (int i = 0; i < launches.Count; i++) launches[i].Run(Backend);
         else
             RunReporting(state.Launches);
     }
