@@ -12,6 +12,7 @@ public sealed partial class InferenceSession
 {
     private TensorInfo[]? _outputMetadata;
     private string[]? _inputNames, _outputNames;
+    private Dictionary<string, string>? _returnedNames;
 
     /// <summary>
     /// Loads <paramref name="model"/> and prepares it as <see cref="InferenceSession(Ir.Graph, SessionOptions?)"/> does.
@@ -107,7 +108,13 @@ public sealed partial class InferenceSession
     }
 
     /// <summary>The tensor behind output <paramref name="name"/>: int8 sessions return the dequantized float32 copy.</summary>
-    private string ReturnedName(string name) => Quantization is null ? name : DequantizedName(name);
+    private string ReturnedName(string name)
+    {
+        if (Quantization is null) return name;
+        // Named once per output, not per run: a concatenation here would allocate on every call.
+        var names = _returnedNames ??= OutputMetadata.ToDictionary(o => o.Name, o => DequantizedName(o.Name));
+        return names[name];
+    }
 
     private void Upload(ExecutionState state, NamedTensor input)
     {

@@ -24,9 +24,12 @@ public sealed partial class InferenceSession
     /// </summary>
     private void RunLaunches(ExecutionState state, bool useGraph = true)
     {
-        if (useGraph && _graph is { } graph && ReferenceEquals(state, _primary)) graph.Run(() => RunPlain(state));
+        if (useGraph && _graph is { } graph && ReferenceEquals(state, _primary)) Replay(graph, state);
         else RunPlain(state);
     }
+
+    /// <summary>Its own method: a lambda over <paramref name="state"/> in RunLaunches would allocate its closure on every run, cuda or not.</summary>
+    private void Replay(CudaGraphReplay graph, ExecutionState state) => graph.Run(() => RunPlain(state));
 
     private void RunPlain(ExecutionState state)
     {
