@@ -9,8 +9,12 @@ namespace GpuEngine.Bench;
 /// Host allocations per inference (issue 14): <see cref="InferenceSession.Run(Tensor)"/> returns a new tensor, the
 /// named Run returns a result collection, and Run into the caller's outputs allocates nothing in steady state
 /// (the Allocated column reads 0 B). RepVGG-N1 deploy, random weights, 1x3x64x64, 100 classes, on the cpu device.
+/// Sixteen runs per iteration: an inference takes tens of milliseconds, and the memory diagnoser divides what the whole
+/// process allocated during its iteration by the runs in it, so one run per iteration would let any other thread's
+/// bytes (the host's timers, the JIT) show as the benchmark's.
 /// </summary>
 [MemoryDiagnoser]
+[InvocationCount(16, unrollFactor: 1)]
 public class SessionRunBenchmarks
 {
     private static readonly TensorShape Input = new(1, 3, 64, 64);

@@ -30,7 +30,7 @@ public sealed class RunResults : IDisposableReadOnlyCollection<NamedTensor>, IRe
     public NamedTensor this[string name] => _values.Find(v => v.Name == name)
         ?? throw new GpuEngineException($"no output '{name}' in these results; they hold {string.Join(", ", _values.Select(v => v.Name))}");
 
-    /// <summary>Rents zeroed-length-exact float memory for output <paramref name="name"/> and adds it.</summary>
+    /// <summary>Rents float memory for output <paramref name="name"/> (the run overwrites all of it) and adds it.</summary>
     internal NamedTensor Add(string name, Ir.TensorShape shape)
     {
         int length = checked((int)shape.Elements);
