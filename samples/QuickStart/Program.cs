@@ -1,21 +1,24 @@
-// QuickStart: load the committed RepVGG-N1 weights, run them through the library's InferenceSession on a device,
-// and check the answer against an independent reference: the train-time graph, as written (three branches per block,
-// BatchNorm unfolded), on the cpu backend, compared with the re-parameterized deploy graph on another device.
-// Exits 1 on a mismatch, 2 when the weights cannot be read.
+// QuickStart: load the committed RepVGG-N1 weights into a session by zoo name, run it on a device through the named
+// Run into a buffer of our own, and check the answer against an independent reference: the train-time graph, as
+// written (three branches per block, BatchNorm unfolded), on the cpu backend, compared with the re-parameterized
+// deploy graph on another device. Exits 1 on a mismatch, 2 when the weights cannot be read.
 using GpuEngine;
 using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Loading;
-using GpuEngine.Zoo;
 
 string weights = args.Length > 0 ? args[0] : "weights/repvgg-n1-train.safetensors";
 const double Tolerance = 1e-3; // relative to the largest logit: float32 sums in another order, BatchNorm folded
 
-Graph graph;
+// The train-time RepVGG-N1 (89 classes) on a small 32x32 input, so even the slow ilgpu-cpu device is quick.
+var model = new SessionOptions { InputShape = TensorShape.Parse("1x3x32x32"), Classes = 89, Weights = weights };
+var input = RandomInput.Uniform(model.InputShape!.Value, seed: 7);
+
+float[] expected;
 try
 {
-    // The train-time RepVGG-N1 (89 classes) on a small 32x32 input, so even the slow ilgpu-cpu device is quick.
-    graph = WeightFile.Load(ModelZoo.Create("repvgg-n1-train", TensorShape.Parse("1x3x32x32"), classes: 89), weights);
+    // The reference: the graph exactly as trained, every layer its own kernel, on the plain C# cpu backend.
+    expected = Run(model with { Device = "cpu", OptimizeGraph = false, PlanMemory = false }, input);
 }
 catch (GpuEngineException e)
 {
@@ -23,16 +26,13 @@ catch (GpuEngineException e)
     return 2;
 }
 
-// The reference: the graph exactly as trained, every layer its own kernel, on the plain C# cpu backend.
-float[] expected = Run(graph, new SessionOptions { Device = "cpu", OptimizeGraph = false, PlanMemory = false });
-
 // What a user runs: re-parameterized into 3x3 convolutions, BatchNorm folded, one planned arena, on a device.
 foreach (string device in new[] { "opencl", "ilgpu-cpu", "cpu" })
 {
     float[] actual;
     try
     {
-        actual = Run(graph, new SessionOptions { Device = device, Reparameterize = true });
+        actual = Run(model with { Device = device, Reparameterize = true }, input);
     }
     catch (GpuEngineException e) when (device != "cpu")
     {
@@ -52,10 +52,12 @@ foreach (string device in new[] { "opencl", "ilgpu-cpu", "cpu" })
 }
 return 1;
 
-static float[] Run(Graph graph, SessionOptions options)
+static float[] Run(SessionOptions options, Tensor input)
 {
-    // The session owns its device memory: dispose it. Run copies the input in and returns a new host tensor.
-    using var session = new InferenceSession(graph, options);
-    Tensor output = session.Run(RandomInput.Uniform(session.InputMetadata[0].Shape, seed: 7));
-    return output.Floats;
+    // The session owns its device memory: dispose it. The logits buffer is ours: Run fills it and keeps no reference.
+    using var session = new InferenceSession("repvgg-n1-train", options);
+    var output = session.OutputMetadata[0];
+    var logits = new float[output.Shape.Elements];
+    session.Run([NamedTensor.Wrap(session.InputNames[0], input)], [NamedTensor.Wrap(output.Name, logits, output.Shape)]);
+    return logits;
 }

@@ -24,14 +24,19 @@ public sealed partial class InferenceSession
     /// </summary>
     private void RunLaunches(ExecutionState state, bool useGraph = true)
     {
-        if (useGraph && _graph is { } graph && ReferenceEquals(state, _primary)) graph.Run(() => RunPlain(state));
+        if (useGraph && _graph is { } graph && ReferenceEquals(state, _primary)) Replay(graph, state);
         else RunPlain(state);
     }
 
+    /// <summary>Its own method: a lambda over <paramref name="state"/> in RunLaunches would allocate its closure on every run, cuda or not.</summary>
+    private void Replay(CudaGraphReplay graph, ExecutionState state) => graph.Run(() => RunPlain(state));
+
     private void RunPlain(ExecutionState state)
     {
+        // Indexed, not foreach: an interface enumerator would allocate on every run.
+        var launches = state.Launches;
         if (WorkProgress.Sink is null)
-            foreach (var launch in state.Launches) launch.Run(Backend);
+            for (int i = 0; i < launches.Count; i++) launches[i].Run(Backend);
         else
             RunReporting(state.Launches);
     }

@@ -85,8 +85,11 @@ public sealed partial class InferenceSession : IDisposable
     /// <summary>Every kernel launch of one inference, in order (on the session's first execution state; after tuning, the chosen candidates).</summary>
     public IReadOnlyList<KernelLaunch> Launches => _primary.Launches;
 
+    /// <summary>What Run takes: every input's name, shape and type (int8 sessions too take float32: they quantize on the device).</summary>
     public IReadOnlyList<TensorInfo> InputMetadata => ExecutionGraph.Inputs;
-    public IReadOnlyList<TensorInfo> OutputMetadata => [.. ExecutionGraph.Outputs.Select(ExecutionGraph.Tensor)];
+
+    /// <summary>What Run returns: every output's name, shape and type (int8 sessions return float32, dequantized on the device).</summary>
+    public IReadOnlyList<TensorInfo> OutputMetadata => _outputMetadata ??= [.. ExecutionGraph.Outputs.Select(ExecutionGraph.Tensor)];
 
     /// <summary>
     /// Device bytes the session holds: weights, and activations (arena or per-tensor buffers) of every execution state

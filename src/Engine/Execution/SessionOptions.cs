@@ -53,6 +53,25 @@ public sealed record SessionOptions
     /// <summary>cuda only: capture the launch sequence into a CUDA graph at the first run and replay it after (default true).</summary>
     public bool Graphs { get; init; } = true;
 
+    /// <summary>
+    /// Model-loading sessions (<see cref="InferenceSession(string, SessionOptions?)"/>): the input shape (NCHW). Null
+    /// (default) takes a zoo model's usual input (batch 1; 1x3x224x224 for most) or a model file's own dimensions; a file
+    /// with symbolic dimensions (a batch named N) needs it.
+    /// </summary>
+    public Ir.TensorShape? InputShape { get; init; }
+
+    /// <summary>Model-loading sessions, zoo models only: the class count. Null (default) takes the model's usual count (1000 for most).</summary>
+    public int? Classes { get; init; }
+
+    /// <summary>Model-loading sessions, zoo models only: a .safetensors checkpoint with the weights. Null (default): see <see cref="WeightSeed"/>.</summary>
+    public string? Weights { get; init; }
+
+    /// <summary>
+    /// Model-loading sessions, zoo models only, when <see cref="Weights"/> is null: draw random weights from this seed (the
+    /// command line's --seed). Null (default) with no weights file is an error: a zoo model has no weights of its own.
+    /// </summary>
+    public ulong? WeightSeed { get; init; }
+
     /// <summary>Where one-line warnings go (a corrupt tactic cache, a graph capture that failed). Default standard error.</summary>
     public Action<string> Warn { get; init; } = line => Console.Error.WriteLine(line);
 }

@@ -33,6 +33,12 @@ public readonly struct View<T> where T : unmanaged
     /// <summary>Fresh group shared memory for the CPU path of a barrier kernel (emitted by the generator); not counted.</summary>
     public static View<T> GroupShared(int length) => new(new T[length], length, groupShared: true);
 
+    /// <summary>
+    /// Group shared memory from the calling thread's scratch slot <paramref name="slot"/> (zeroed), reused from group
+    /// to group: the phase-split cpu kernels' form, which allocates nothing in steady state.
+    /// </summary>
+    public static View<T> GroupShared(int length, int slot) => new(CpuScratch<T>.Shared(slot, length), length, groupShared: true);
+
     /// <summary>A view over a whole typed array (handy in tests).</summary>
     public View(T[] array) : this(array, 0, array.Length) { }
 

@@ -10,10 +10,12 @@ namespace GpuEngine.Backends.Cpu;
 /// barrier-free kernel run as a plain loop; a kernel that calls <c>Group.Barrier()</c> runs the
 /// generator's phase-split version (one loop over the items per stretch between barriers) when it has one,
 /// else one thread per work item (<see cref="CpuGroupRunner"/>) so the barrier keeps its real meaning.
+/// A launch is bound to its arguments once and replayed from a cache, so steady-state launches allocate nothing.
 /// </summary>
 public sealed class CpuBackend : Backend
 {
     private readonly ConcurrentDictionary<Dim3, ConcurrentBag<CpuGroupRunner>> _runners = new();
+    private readonly CpuLaunchCache _bound = new();
 
     public override string Name => "cpu";
     public override string DeviceDescription => $"CPU, {Environment.ProcessorCount} threads (C# kernels)";
@@ -29,29 +31,14 @@ public sealed class CpuBackend : Backend
     protected override void DownloadCore(DeviceBuffer source, long byteOffset, Span<byte> destination) =>
         Cpu(source).Data.AsSpan((int)byteOffset, destination.Length).CopyTo(destination);
 
-    protected override void LaunchCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
-    {
-        var binder = kernel.CpuBinder ?? throw new NotSupportedException($"kernel '{kernel.Name}' has no CPU entry");
-        var cpuArguments = new CpuArgument[arguments.Length];
-        for (int i = 0; i < arguments.Length; i++)
-        {
-            var a = arguments[i];
-            cpuArguments[i] = a.IsView ? CpuArgument.ForView(Cpu(a.Buffer!).Data, a.ByteOffset, checked((int)a.Length)) : CpuArgument.ForScalar(a.ScalarBits);
-        }
-        var body = binder(cpuArguments);
-        long groups = grid.GroupCount.Volume;
-        if (grid.IsEmpty) return;
-        if (kernel.UsesBarrier && kernel.CpuGroupBinder is not null && !ThreadPerWorkItem)
-            RunPhased(kernel.CpuGroupBinder(cpuArguments), grid, groups);
-        else if (kernel.UsesBarrier) RunWithBarriers(body, grid, groups);
-        else RunAsLoops(body, grid, groups, usesShared: kernel.SharedMemoryBytes > 0);
-    }
+    protected override void LaunchCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments) =>
+        Run(Bind(kernel, grid, arguments), flowContext: false);
 
     /// <summary>The C# kernel counts through its views: an <see cref="AccessCounter"/> around the launch.</summary>
     protected override long LaunchCountingCore(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
     {
         using var counter = AccessCounter.Start();
-        LaunchCore(kernel, grid, arguments);
+        Run(Bind(kernel, grid, arguments), flowContext: true);
         return counter.Bytes;
     }
 
@@ -61,23 +48,27 @@ public sealed class CpuBackend : Backend
     /// </summary>
     public bool ThreadPerWorkItem { get; init; }
 
-    private static void RunPhased(CpuGroupBody body, LaunchGrid grid, long groups) =>
-        Parallel.For(0L, groups, g => body(GroupItem(grid, g)));
-
-    private static void RunAsLoops(CpuKernelBody body, LaunchGrid grid, long groups, bool usesShared)
+    /// <summary>
+    /// The launch bound to its arguments: a session replays the same launches, so after the first run this is a
+    /// cache hit that allocates nothing (<see cref="CpuLaunchCache"/>).
+    /// </summary>
+    private CpuLaunch Bind(KernelDescriptor kernel, LaunchGrid grid, ReadOnlySpan<KernelArgument> arguments)
     {
-        Parallel.For(0L, groups, () => usesShared ? new CpuGroupContext(barrier: null) : null, (g, _, context) =>
-        {
-            var group = GroupItem(grid, g);
-            for (int z = 0; z < grid.GroupSize.Z; z++)
-                for (int y = 0; y < grid.GroupSize.Y; y++)
-                    for (int x = 0; x < grid.GroupSize.X; x++)
-                    {
-                        context?.Enter();
-                        body(group with { LocalX = x, LocalY = y, LocalZ = z });
-                    }
-            return context;
-        }, _ => CpuGroupContext.Leave());
+        if (kernel.CpuBinder is null) throw new NotSupportedException($"kernel '{kernel.Name}' has no CPU entry");
+        return _bound.Get(kernel, grid, arguments, ThreadPerWorkItem);
+    }
+
+    /// <summary>
+    /// Groups in parallel on <see cref="CpuParallel"/> (allocation-free). Counting launches go through Parallel.For
+    /// instead, which carries the async flow (the <see cref="AccessCounter"/>) to its workers; CpuParallel's fixed
+    /// workers do not see it.
+    /// </summary>
+    private void Run(CpuLaunch launch, bool flowContext)
+    {
+        if (launch.Grid.IsEmpty) return;
+        if (launch.NeedsItemThreads) RunWithBarriers(launch.Body, launch.Grid, launch.Groups);
+        else if (flowContext) Parallel.For(0, launch.Groups, launch.Run);
+        else CpuParallel.For(launch.Groups, launch);
     }
 
     private void RunWithBarriers(CpuKernelBody body, LaunchGrid grid, long groups)
@@ -91,22 +82,13 @@ public sealed class CpuBackend : Backend
             try
             {
                 for (long g = Interlocked.Increment(ref next); g < groups; g = Interlocked.Increment(ref next))
-                    runner.Run(body, GroupItem(grid, g));
+                    runner.Run(body, CpuLaunch.GroupItem(grid, g));
             }
             finally
             {
                 pool.Add(runner);
             }
         });
-    }
-
-    /// <summary>The work item template of linear group <paramref name="g"/> (x fastest), local ids zero.</summary>
-    private static WorkItem GroupItem(LaunchGrid grid, long g)
-    {
-        var count = grid.GroupCount;
-        var size = grid.GroupSize;
-        int gx = (int)(g % count.X), gy = (int)(g / count.X % count.Y), gz = (int)(g / ((long)count.X * count.Y));
-        return new WorkItem(0, 0, 0, gx, gy, gz, size.X, size.Y, size.Z, count.X, count.Y, count.Z);
     }
 
     protected override DeviceEvent RecordEventCore() => new CpuEvent(Stopwatch.GetTimestamp());

@@ -28,7 +28,9 @@ public static class CpuParallel
     public static void For(int count, ICpuParallelBody body)
     {
         if (count <= 0) return;
-        if (count == 1 || s_workers == 0 || !s_job.TryEnter())
+        // IsHeldByCurrentThread: the lock is re-entrant, so a body running on the caller's thread that loops again
+        // would otherwise take it a second time and start a job over the one still running.
+        if (count == 1 || s_workers == 0 || s_job.IsHeldByCurrentThread || !s_job.TryEnter())
         {
             for (int i = 0; i < count; i++) body.Run(i);
             return;

@@ -24,6 +24,7 @@ namespace GpuEngine.Kernels.Generator.Cpu
         private readonly StringBuilder _declarations = new StringBuilder();
         private readonly StringBuilder _body = new StringBuilder();
         private bool _failed;
+        private int _sharedSlots;
 
         private PhasedCpuEmitter(SemanticModel model, IMethodSymbol kernel)
         {
@@ -44,7 +45,8 @@ namespace GpuEngine.Kernels.Generator.Cpu
             s.Append("        private static void ").Append(name).Append("(in global::GpuEngine.Kernels.WorkItem group__, ")
                 .Append(string.Join(", ", parameters)).Append(")\n        {\n");
             s.Append("            int count__ = group__.GroupSizeX * group__.GroupSizeY * group__.GroupSizeZ;\n");
-            s.Append("            var items__ = new global::GpuEngine.Kernels.WorkItem[count__];\n");
+            // Per-thread scratch, not new arrays: a steady-state launch must not allocate per group.
+            s.Append("            var items__ = global::GpuEngine.Kernels.CpuScratch<global::GpuEngine.Kernels.WorkItem>.Get(0, count__);\n");
             s.Append("            for (int i__ = 0; i__ < count__; i__++)\n");
             s.Append("                items__[i__] = group__ with { LocalX = i__ % group__.GroupSizeX, LocalY = i__ / group__.GroupSizeX % group__.GroupSizeY, LocalZ = i__ / (group__.GroupSizeX * group__.GroupSizeY) };\n");
             s.Append(emitter._declarations).Append(emitter._body).Append("        }\n\n");
@@ -63,7 +65,7 @@ namespace GpuEngine.Kernels.Generator.Cpu
                     Flush(phase, indent);
                     var v = local.Declaration.Variables[0];
                     _uniform.Add(_model.GetDeclaredSymbol(v)!);
-                    Line(indent, "global::GpuEngine.Kernels.View<" + element + "> " + v.Identifier.Text + " = global::GpuEngine.Kernels.View<" + element + ">.GroupShared(" + length + ");");
+                    Line(indent, "global::GpuEngine.Kernels.View<" + element + "> " + v.Identifier.Text + " = global::GpuEngine.Kernels.View<" + element + ">.GroupShared(" + length + ", " + _sharedSlots++ + ");");
                 }
                 else if (statement is ForStatementSyntax loop && ContainsBarrier(loop))
                 {
@@ -126,7 +128,8 @@ namespace GpuEngine.Kernels.Generator.Cpu
                     foreach (var v in local.Declaration.Variables)
                     {
                         var symbol = _model.GetDeclaredSymbol(v)!;
-                        if (_hoisted.Add(symbol)) Line(2, type + "[] " + v.Identifier.Text + " = new " + type + "[count__];", _declarations);
+                        if (_hoisted.Add(symbol))
+                            Line(2, type + "[] " + v.Identifier.Text + " = global::GpuEngine.Kernels.CpuScratch<" + type + ">.Get(" + _hoisted.Count + ", count__);", _declarations);
                         if (v.Initializer != null)
                             Line(indent + 1, v.Identifier.Text + "[i__] = " + rewriter.Visit(v.Initializer.Value).ToString() + ";");
                     }
