@@ -4,6 +4,7 @@ using GpuEngine.Ir;
 using GpuEngine.Profiling.Measurement;
 using GpuEngine.Profiling.Plots;
 using GpuEngine.Profiling.Reports;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Cli.Verbs;
 
@@ -67,7 +68,7 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
 
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph, context.Error);
-        using var session = new InferenceSession(graph, CreateSessionOptions());
+        using var session = SessionFactory.Create(graph, CreateSessionOptions());
         if (UncheckedShapeWarning(session) is { } warning) context.Error.WriteLine(warning);
         NoteGraphs(session, context);
         if (TacticMode == GpuEngine.Execution.Tactics.TacticMode.Tuned) session.Tune(input); // before the launches are timed

@@ -4,6 +4,7 @@ using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Loading;
 using GpuEngine.Profiling.Reports;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Cli.Verbs;
 
@@ -30,14 +31,14 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
             throw new GpuEngineException($"run has no --format (got '{Format}'); it prints text, and --output FILE.npy writes the logits");
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph, context.Error);
-        using var session = new InferenceSession(graph, CreateSessionOptions(planMemory: !NoPlan));
+        using var session = SessionFactory.Create(graph, CreateSessionOptions(planMemory: !NoPlan));
         if (UncheckedShapeWarning(session) is { } warning) context.Error.WriteLine(warning);
         NoteGraphs(session, context);
         var output = context.Out;
         output.WriteLine($"device: {session.Backend.Name} — {session.DeviceChoice}");
         output.WriteLine($"model:  {graph.Name}, input {InputDescription(graph)}, {PrecisionDescription}, {session.Launches.Count} kernel launches");
         if (session.Quantization is { } q)
-            output.WriteLine($"int8:   {(Quantized is null ? $"calibrated now (on the {GpuEngine.Quantization.Calibration.Device} backend, whatever the device) on " : $"{Quantized}, calibrated on ")}{q.Calibration}");
+            output.WriteLine($"int8:   {(Quantized is null ? $"calibrated now (on the {Calibrator.Device} backend, whatever the device) on " : $"{Quantized}, calibrated on ")}{q.Calibration}");
         output.WriteLine($"memory: arena {NumberFormat.Bytes(session.Plan.ArenaBytes)} (lower bound {NumberFormat.Bytes(session.Plan.LowerBoundBytes)}), weights {NumberFormat.Bytes(session.Plan.WeightsBytes)}");
 
         var clock = Stopwatch.StartNew();

@@ -3,6 +3,7 @@ using CommandLine;
 using GpuEngine.Execution;
 using GpuEngine.Execution.Tactics;
 using GpuEngine.Profiling.Reports;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Cli.Verbs;
 
@@ -37,7 +38,7 @@ public sealed class TuneVerb : SessionVerbOptions, ICommand
         string path = Cache ?? TacticCache.DefaultPath;
         if (Fresh && File.Exists(path)) File.Delete(path);
         var options = CreateSessionOptions() with { Tactics = TacticMode.Tuned, TacticCache = new TacticCache(path, context.Error.WriteLine) };
-        using var session = new InferenceSession(graph, options);
+        using var session = SessionFactory.Create(graph, options);
         NoteGraphs(session, context);
         session.Tune(input);
 

@@ -29,7 +29,7 @@ public static class ProfileReport
     {
         energy ??= EnergyTable.Default;
         var session = profile.Session;
-        var precision = CostPrecision.Of(session.Options);
+        var precision = CostPrecision.Of(session.Plan.Options);
         var rows = type switch
         {
             ProfileReportType.Tape => ProfileRows.Tape(profile),
