@@ -74,7 +74,7 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
         if (TacticMode == GpuEngine.Execution.Tactics.TacticMode.Tuned) session.Tune(input); // before the launches are timed
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
         profile = profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
-        if (Roofline || (plot is not null && plotKind == "roofline")) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };
+        if (Roofline || (plot is not null && plotKind == "roofline")) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session) };
         // What the profiled inference computed, so one command shows both the answer and its cost.
         var logits = session.Run(input);
         var result = ProfileReport.Create(profile, ReportType, energy).AddFact("top5", TopClasses.Describe(logits, 0, ClassNames(logits)))

@@ -42,8 +42,8 @@ public sealed class TuneVerb : SessionVerbOptions, ICommand
         NoteGraphs(session, context);
         session.Tune(input);
 
-        var report = new Report($"Tactics of {graph.Name} on {session.Backend.Name} ({PrecisionDescription})", Columns)
-            .AddFact("device", session.Backend.DeviceDescription)
+        var report = new Report($"Tactics of {graph.Name} on {session.DeviceName} ({PrecisionDescription})", Columns)
+            .AddFact("device", session.DeviceDescription)
             .AddFact("cache", path)
             .AddFact("tuned_launches", session.TacticReports.Count)
             .AddFact("rejected", session.TacticReports.Sum(r => r.Candidates.Count(c => c.Error is not null)));

@@ -87,13 +87,14 @@ public sealed partial class InferenceSession : IDisposable
 
     /// <summary>The int8 model this session runs (given in <see cref="SessionOptions.Quantization"/>); null for fp32.</summary>
     public QuantizedModel? Quantization { get; }
-    public Backend Backend { get; }
+    /// <summary>The backend the session owns (internal: users see <see cref="DeviceName"/>, <see cref="DeviceDescription"/>).</summary>
+    internal Backend Backend { get; }
 
     /// <summary>Which backend was chosen and why (auto says what it skipped).</summary>
     public string DeviceChoice { get; }
 
     /// <summary>Every kernel launch of one inference, in order (on the session's first execution state; after tuning, the chosen candidates).</summary>
-    public IReadOnlyList<KernelLaunch> Launches => _primary.Launches;
+    internal IReadOnlyList<KernelLaunch> Launches => _primary.Launches;
 
     public IReadOnlyList<TensorInfo> InputMetadata => ExecutionGraph.Inputs;
     public IReadOnlyList<TensorInfo> OutputMetadata => [.. ExecutionGraph.Outputs.Select(ExecutionGraph.Tensor)];

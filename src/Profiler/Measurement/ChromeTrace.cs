@@ -25,15 +25,15 @@ public static class ChromeTrace
     public static IEnumerable<JsonObject> Events(SessionProfile profile)
     {
         var session = profile.Session;
-        string provider = $"GpuEngine:{session.Backend.Name}";
-        yield return Metadata("process_name", $"gpuengine {session.Model.Name} ({session.Backend.Name})");
-        yield return Metadata("thread_name", $"{session.Backend.Name}: {session.Backend.DeviceDescription}");
+        string provider = $"GpuEngine:{session.DeviceName}";
+        yield return Metadata("process_name", $"gpuengine {session.Model.Name} ({session.DeviceName})");
+        yield return Metadata("thread_name", $"{session.DeviceName}: {session.DeviceDescription}");
         var kernels = profile.Kernels;
         double end = kernels.Count == 0 ? 0 : kernels.Max(k => k.StartMs + k.DurationMs);
         yield return Complete("Session", "model_run", 0, end, new JsonObject
         {
             ["model"] = session.Model.Name,
-            ["device"] = session.Backend.DeviceDescription,
+            ["device"] = session.DeviceDescription,
             ["precision"] = CostPrecision.Of(session.Plan.Options).ToString(),
             ["end_to_end_median_ms"] = profile.EndToEnd.MedianMs,
             ["per_kernel_run_median_ms"] = profile.PerKernelRun.MedianMs,

@@ -97,7 +97,7 @@ public static class SessionProfiler
 /// <param name="PerKernelRun">The same launches with an event after each: first event to last.</param>
 public sealed record SessionProfile(InferenceSession Session, ProfileOptions Options, LatencyStats EndToEnd, LatencyStats PerKernelRun, IReadOnlyList<KernelTiming> Kernels)
 {
-    /// <summary>The device's ceilings when asked for (<see cref="Measurement.Roofline.For"/>); null otherwise.</summary>
+    /// <summary>The device's ceilings when asked for (<see cref="Measurement.Roofline.For(InferenceSession, string?)"/>); null otherwise.</summary>
     public Roofline? Roofline { get; init; }
 
     /// <summary>Bytes each launch really moved (<see cref="MeasuredTraffic"/>), in launch order; null where not counted.</summary>

@@ -57,7 +57,7 @@ public static class PeerComparison
         var peerLatency = Time(() => peer.Run(input), options);
         var layers = options.Layers ? CompareLayers(graph, engineOptions, reference, input, options) : null;
         if (trace is not null) Trace(session, reference, input, options, peer.ProviderNote, trace);
-        return new CompareResult(session.Backend.Name, session.Backend.DeviceDescription, peer.Provider, peer.ProviderNote, input.Shape,
+        return new CompareResult(session.DeviceName, session.DeviceDescription, peer.Provider, peer.ProviderNote, input.Shape,
             outputs, engineLatency, peerLatency, layers, options);
     }
 

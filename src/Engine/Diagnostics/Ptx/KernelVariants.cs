@@ -7,6 +7,7 @@ using GpuEngine.Planning;
 using GpuEngine.Quantization;
 using GpuEngine.Zoo;
 using GpuEngine.Sessions;
+using GpuEngine.Execution.Launchers;
 
 namespace GpuEngine.Diagnostics.Ptx;
 
