@@ -60,9 +60,9 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
         // Only opencl and cuda compile kernels (at the first launch); the cpu backend runs the C# kernels as built.
         string compiles = session.DeviceName is "opencl" or "cuda" ? " (it compiles the kernels)" : "";
         output.WriteLine(times.Count > 0
-            ? $"time:   median {NumberFormat.Milliseconds(times[times.Count / 2])} over {times.Count} runs (min {NumberFormat.Milliseconds(times[0])}), "
-                + $"device time of the launches (what 'profile' calls end to end); {NumberFormat.Milliseconds(host[host.Count / 2])} per whole call with the copies in and out"
+            ? $"time:   median {NumberFormat.Milliseconds(times[times.Count / 2])} over {times.Count} runs (min {NumberFormat.Milliseconds(times[0])}), device time of the launches (profile's end to end)"
             : "time:   no timed runs (--runs 0)");
+        if (host.Count > 0) output.WriteLine($"        the whole call with the copies in and out: median {NumberFormat.Milliseconds(host[host.Count / 2])}");
         output.WriteLine($"        after {Warmup} untimed warm-up run(s); the first took {NumberFormat.Milliseconds(first)}{compiles}");
         WriteTop5(output, logits, ClassNames(logits));
         if (Output is not null) WriteOutputs(context, session, logits, Output);
