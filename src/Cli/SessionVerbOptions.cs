@@ -48,8 +48,8 @@ public abstract class SessionVerbOptions : CalibrationVerbOptions
     /// <summary>One note on stderr when --graphs was given for a device without CUDA graphs.</summary>
     public void NoteGraphs(InferenceSession session, CommandContext context)
     {
-        if (Graphs is not null && session.Backend.Name != "cuda")
-            context.Error.WriteLine($"note: --graphs applies to cuda only; ignored on {session.Backend.Name}");
+        if (Graphs is not null && session.DeviceName != "cuda")
+            context.Error.WriteLine($"note: --graphs applies to cuda only; ignored on {session.DeviceName}");
     }
 
     /// <summary>The precision in words for reports: fp32, or int8 (fused|addsum).</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CommandLine;
-using GpuEngine.Passes;
+using GpuEngine.Execution;
 using GpuEngine.Planning;
 using GpuEngine.Profiling.Plots;
 using GpuEngine.Profiling.Reports;
@@ -21,8 +21,14 @@ public sealed class PlanVerb : ModelOptions, ICommand
     [Option("alignment", Default = 256, HelpText = "Byte alignment of every offset (a power of two).")]
     public int Alignment { get; set; }
 
-    [Option("fuse", HelpText = "Plan the execution graph after the passes: RepVGG re-parameterization, BatchNorm folding, activation fusion.")]
+    [Option("reparam", HelpText = "Re-parameterize train-time RepVGG blocks first, as 'run --reparam' does (always done for int8).")]
+    public bool Reparameterize { get; set; }
+
+    [Option("fuse", HelpText = "Kept for old scripts: the plan is of the optimized graph by default now; --fuse also re-parameterizes (as --reparam).")]
     public bool Fuse { get; set; }
+
+    [Option("unoptimized", HelpText = "Plan the graph as given (no re-parameterization, BatchNorm folding or activation fusion) instead of what a session runs.")]
+    public bool Unoptimized { get; set; }
 
     [Option("rows", Default = "all", HelpText = "Which rows: tensors, steps, weights, or all (csv needs one of the first three; all = tensors for csv).")]
     public string Rows { get; set; } = "all";
@@ -37,14 +43,9 @@ public sealed class PlanVerb : ModelOptions, ICommand
             throw new GpuEngineException($"--rows '{Rows}' is not one of tensors, steps, weights, all");
         if (Precision == Planning.Precision.Fp32 && Mode == Int8Mode.Addsum)
             throw new GpuEngineException("--mode addsum needs --precision int8");
-        var graph = LoadGraph();
-        if (Fuse) graph = ActivationFusion.Apply(BatchNormFolding.Apply(RepVggReparameterization.Apply(graph)));
-        var plan = MemoryPlanner.Plan(graph, new PlanOptions
-        {
-            Precision = Precision,
-            Mode = Mode,
-            Alignment = Alignment,
-        });
+        if (Unoptimized && (Fuse || Reparameterize)) throw new GpuEngineException("--unoptimized plans the graph as given; leave out --fuse and --reparam");
+        // The session's own pipeline (ModelCompiler), so this is the plan 'run' and 'profile' execute with the same options.
+        var plan = ModelCompiler.Compile(LoadGraph(), SessionOptions()).Plan;
         if (plot is PlotFormat image)
         {
             PlotOutput.Write(context, PlotImage.Render(MemoryTimelinePlot.Create(plan), image), Output, Force);
@@ -65,6 +66,16 @@ public sealed class PlanVerb : ModelOptions, ICommand
         });
         return 0;
     }
+
+    /// <summary>The session options 'run' would build for the same model options (int8 runs the deploy form).</summary>
+    private SessionOptions SessionOptions() => new()
+    {
+        Precision = Precision,
+        Int8Mode = Mode,
+        Reparameterize = !Unoptimized && (Reparameterize || Fuse || Precision == Planning.Precision.Int8),
+        OptimizeGraph = !Unoptimized,
+        Plan = new PlanOptions { Alignment = Alignment },
+    };
 
     private static Report Select(MemoryPlan plan, string rows) => rows switch
     {

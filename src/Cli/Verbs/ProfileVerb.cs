@@ -4,6 +4,7 @@ using GpuEngine.Ir;
 using GpuEngine.Profiling.Measurement;
 using GpuEngine.Profiling.Plots;
 using GpuEngine.Profiling.Reports;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Cli.Verbs;
 
@@ -67,13 +68,13 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
 
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph, context.Error);
-        using var session = new InferenceSession(graph, CreateSessionOptions());
+        using var session = SessionFactory.Create(graph, CreateSessionOptions());
         if (UncheckedShapeWarning(session) is { } warning) context.Error.WriteLine(warning);
         NoteGraphs(session, context);
         if (TacticMode == GpuEngine.Execution.Tactics.TacticMode.Tuned) session.Tune(input); // before the launches are timed
         var profile = SessionProfiler.Measure(session, input, new ProfileOptions(Warmup, Runs));
         profile = profile with { MeasuredBytes = MeasuredTraffic.TryCount(session) };
-        if (Roofline || (plot is not null && plotKind == "roofline")) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session.Backend) };
+        if (Roofline || (plot is not null && plotKind == "roofline")) profile = profile with { Roofline = Profiling.Measurement.Roofline.For(session) };
         // What the profiled inference computed, so one command shows both the answer and its cost.
         var logits = session.Run(input);
         var result = ProfileReport.Create(profile, ReportType, energy).AddFact("top5", TopClasses.Describe(logits, 0, ClassNames(logits)))

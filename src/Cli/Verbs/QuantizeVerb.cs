@@ -2,6 +2,7 @@ using CommandLine;
 using GpuEngine.Execution;
 using GpuEngine.Profiling.Reports;
 using GpuEngine.Quantization;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Cli.Verbs;
 
@@ -39,7 +40,7 @@ public sealed class QuantizeVerb : CalibrationVerbOptions, ICommand
         if (Report && Eval <= 0) throw new GpuEngineException($"--eval must be positive, got {Eval}");
         var graph = LoadGraphWithWeights();
         var options = new SessionOptions { Device = DeviceName, Reparameterize = true, Int8Mode = Mode, MaxMemoryBytes = MemoryLimit };
-        var model = Quantizer.Calibrate(graph, options, Calibration());
+        var model = Calibrator.Calibrate(graph, options, Calibration());
         model.Save(Out, overwrite: Force);
         context.Error.WriteLine($"quantized {graph.Name} ({model.Layers.Count} int8 layers; calibration: {model.Calibration}); wrote {Out}");
         if (!Report) return 0;

@@ -4,6 +4,7 @@ using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Loading;
 using GpuEngine.Profiling.Reports;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Cli.Verbs;
 
@@ -30,33 +31,38 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
             throw new GpuEngineException($"run has no --format (got '{Format}'); it prints text, and --output FILE.npy writes the logits");
         var graph = LoadGraphWithWeights();
         var input = InputTensor(graph, context.Error);
-        using var session = new InferenceSession(graph, CreateSessionOptions(planMemory: !NoPlan));
+        using var session = SessionFactory.Create(graph, CreateSessionOptions(planMemory: !NoPlan));
         if (UncheckedShapeWarning(session) is { } warning) context.Error.WriteLine(warning);
         NoteGraphs(session, context);
         var output = context.Out;
-        output.WriteLine($"device: {session.Backend.Name} — {session.DeviceChoice}");
-        output.WriteLine($"model:  {graph.Name}, input {InputDescription(graph)}, {PrecisionDescription}, {session.Launches.Count} kernel launches");
+        output.WriteLine($"device: {session.DeviceName} — {session.DeviceChoice}");
+        output.WriteLine($"model:  {graph.Name}, input {InputDescription(graph)}, {PrecisionDescription}, {session.LaunchCount} kernel launches");
         if (session.Quantization is { } q)
-            output.WriteLine($"int8:   {(Quantized is null ? $"calibrated now (on the {GpuEngine.Quantization.Calibration.Device} backend, whatever the device) on " : $"{Quantized}, calibrated on ")}{q.Calibration}");
+            output.WriteLine($"int8:   {(Quantized is null ? $"calibrated now (on the {Calibrator.Device} backend, whatever the device) on " : $"{Quantized}, calibrated on ")}{q.Calibration}");
         output.WriteLine($"memory: arena {NumberFormat.Bytes(session.Plan.ArenaBytes)} (lower bound {NumberFormat.Bytes(session.Plan.LowerBoundBytes)}), weights {NumberFormat.Bytes(session.Plan.WeightsBytes)}");
 
         var clock = Stopwatch.StartNew();
         var logits = session.Run(input);
         double first = clock.Elapsed.TotalMilliseconds;
         for (int i = 1; i < Warmup; i++) session.Run(input);
-        var times = new List<double>();
+        // Timed through the session's observed run loop, as 'profile' times its end to end: device events around the launches.
+        var device = new DeviceTimes();
+        var host = new List<double>();
         for (int i = 0; i < Runs; i++)
         {
             clock.Restart();
-            session.Run(input);
-            times.Add(clock.Elapsed.TotalMilliseconds);
+            session.Run(input, device);
+            host.Add(clock.Elapsed.TotalMilliseconds);
         }
+        var times = device.Times;
         times.Sort();
+        host.Sort();
         // Only opencl and cuda compile kernels (at the first launch); the cpu backend runs the C# kernels as built.
-        string compiles = session.Backend.Name is "opencl" or "cuda" ? " (it compiles the kernels)" : "";
+        string compiles = session.DeviceName is "opencl" or "cuda" ? " (it compiles the kernels)" : "";
         output.WriteLine(times.Count > 0
-            ? $"time:   median {NumberFormat.Milliseconds(times[times.Count / 2])} over {times.Count} runs (min {NumberFormat.Milliseconds(times[0])}), host clock around each whole inference"
+            ? $"time:   median {NumberFormat.Milliseconds(times[times.Count / 2])} over {times.Count} runs (min {NumberFormat.Milliseconds(times[0])}), device time of the launches (profile's end to end)"
             : "time:   no timed runs (--runs 0)");
+        if (host.Count > 0) output.WriteLine($"        the whole call with the copies in and out: median {NumberFormat.Milliseconds(host[host.Count / 2])}");
         output.WriteLine($"        after {Warmup} untimed warm-up run(s); the first took {NumberFormat.Milliseconds(first)}{compiles}");
         WriteTop5(output, logits, ClassNames(logits));
         if (Output is not null) WriteOutputs(context, session, logits, Output);
@@ -93,5 +99,14 @@ public sealed class RunVerb : SessionVerbOptions, ICommand
         int batch = logits.Shape.N;
         for (int n = 0; n < Math.Min(batch, 4); n++) output.WriteLine($"top-5 [{n}]: {TopClasses.Describe(logits, n, labels)}");
         if (batch > 4) output.WriteLine($"({batch - 4} more samples; --output FILE.npy writes all logits)");
+    }
+
+    /// <summary>Each observed run's device time (one event before the first launch, one after the last).</summary>
+    private sealed class DeviceTimes : ILaunchObserver
+    {
+        public List<double> Times { get; } = [];
+        public LaunchMeasurement Measurement => LaunchMeasurement.EndToEnd;
+        public void OnLaunch(in LaunchEvent launch) { }
+        public void OnRun(in RunEvent run) => Times.Add(run.DeviceMs);
     }
 }

@@ -1,4 +1,5 @@
 using CommandLine;
+using GpuEngine.Execution;
 using GpuEngine.Profiling;
 using GpuEngine.Profiling.Reports;
 
@@ -25,7 +26,9 @@ public sealed class SummaryVerb : ModelOptions, ICommand
         if (DeviceName != "auto") throw new GpuEngineException($"summary runs on no device (got --device {DeviceName}); 'gpuengine profile' measures one");
         var format = ReportFormat();
         if (!EnergyTables.TryLoad(EnergyTableFile, context, out var energy)) return CliApp.ExitUsage;
-        var report = ColumnChoice.Select(SummaryReport.Create(ModelSummary.Create(LoadGraph()), energy), Include, Exclude, format, context.Out);
+        // The model's layers as the session's pipeline takes them in (each kernel a session launches traces back to these).
+        var program = ModelCompiler.Compile(LoadGraph());
+        var report = ColumnChoice.Select(SummaryReport.Create(ModelSummary.Create(program.Model), energy), Include, Exclude, format, context.Out);
         if (report is null) return 0;
         WriteOutput(context, w => ReportWriter.Write(report, format, w));
         return 0;

@@ -3,6 +3,7 @@ using CommandLine;
 using GpuEngine.Execution;
 using GpuEngine.Execution.Tactics;
 using GpuEngine.Profiling.Reports;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Cli.Verbs;
 
@@ -37,12 +38,12 @@ public sealed class TuneVerb : SessionVerbOptions, ICommand
         string path = Cache ?? TacticCache.DefaultPath;
         if (Fresh && File.Exists(path)) File.Delete(path);
         var options = CreateSessionOptions() with { Tactics = TacticMode.Tuned, TacticCache = new TacticCache(path, context.Error.WriteLine) };
-        using var session = new InferenceSession(graph, options);
+        using var session = SessionFactory.Create(graph, options);
         NoteGraphs(session, context);
         session.Tune(input);
 
-        var report = new Report($"Tactics of {graph.Name} on {session.Backend.Name} ({PrecisionDescription})", Columns)
-            .AddFact("device", session.Backend.DeviceDescription)
+        var report = new Report($"Tactics of {graph.Name} on {session.DeviceName} ({PrecisionDescription})", Columns)
+            .AddFact("device", session.DeviceDescription)
             .AddFact("cache", path)
             .AddFact("tuned_launches", session.TacticReports.Count)
             .AddFact("rejected", session.TacticReports.Sum(r => r.Candidates.Count(c => c.Error is not null)));

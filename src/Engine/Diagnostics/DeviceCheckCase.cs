@@ -3,6 +3,7 @@ using GpuEngine.Ir;
 using GpuEngine.Loading;
 using GpuEngine.Planning;
 using GpuEngine.Quantization;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Diagnostics;
 
@@ -68,7 +69,7 @@ public sealed class GraphCheckCase : DeviceCheckCase
         _quantized = new(() =>
         {
             var calibration = new CalibrationOptions { Samples = 2, Seed = seed };
-            var (exec, ranges) = Calibration.Measure(_graph.Value, _options, calibration);
+            var (exec, ranges) = Calibrator.Measure(_graph.Value, _options, calibration);
             return (exec, Quantizer.Quantize(exec, ranges, calibration.Describe()));
         });
     }

@@ -19,10 +19,10 @@ public sealed partial class InferenceSession
     private Dictionary<string, (BufferSlice Multipliers, BufferSlice Shifts)>? _requantization;
 
     /// <summary>Name of the int8 copy of graph input <paramref name="input"/> (readable with <see cref="ReadTensor"/>).</summary>
-    public static string QuantizedName(string input) => input + ".quantized";
+    public static string QuantizedName(string input) => QuantizationPass.QuantizedName(input);
 
     /// <summary>Name of the float32 copy of int8 graph output <paramref name="output"/>.</summary>
-    public static string DequantizedName(string output) => output + ".dequantized";
+    public static string DequantizedName(string output) => QuantizationPass.DequantizedName(output);
 
     private (TensorShape Shape, DataType DataType) TensorType(string name)
     {
@@ -59,7 +59,8 @@ public sealed partial class InferenceSession
 
     private List<KernelLaunch> PrepareInt8(ExecutionState state, LaunchContext context)
     {
-        var quant = Quantization!;
+        var int8 = Program.Int8!;
+        var quant = int8.Model;
         // Per-tensor buffers know only graph tensors: the plan's int32 addsums need their own too.
         foreach (var t in Plan.Tensors.Where(t => !state.Activations.ContainsKey(t.Name)))
             state.Activations[t.Name] = new BufferSlice(Allocate(t.Bytes, state.Buffers), 0, t.Elements);
@@ -67,13 +68,9 @@ public sealed partial class InferenceSession
         var parameters = _requantization!;
         var launches = new List<KernelLaunch>();
         var input = ExecutionGraph.Inputs[0];
-        var quantized = AddTensor(state, QuantizedName(input.Name), input.Shape, DataType.Int8);
-        // No model has the edge conversions as layers; profiles count each with one: the input's with the first layer
-        // reading it, the output's with the layer writing it.
-        var firstLayer = ExecutionGraph.Nodes.First(n => n.Inputs.Contains(input.Name)).Layers[0];
-        launches.Add(RequantizeLauncher.Quantize(
-            new Node(QuantizedName(input.Name), new QuantizeOp(), [input.Name], QuantizedName(input.Name), Covers: [firstLayer]),
-            input.Shape.Elements, quant.Scale(input.Name), 0, Activation(input.Name), quantized));
+        var quantized = AddTensor(state, int8.Quantize.Output, input.Shape, DataType.Int8);
+        // The conversion nodes are the quantization pass's (QuantizationPass): this only gives them launches.
+        launches.Add(RequantizeLauncher.Quantize(int8.Quantize, input.Shape.Elements, quant.Scale(input.Name), 0, Activation(input.Name), quantized));
         BufferSlice Int8(string tensor) => tensor == input.Name ? quantized : Activation(tensor);
         BufferSlice In(Node node) => Int8(node.Inputs[0]);
         foreach (var node in ExecutionGraph.Nodes)
@@ -93,13 +90,8 @@ public sealed partial class InferenceSession
                     launches.AddRange(node.Op is Conv2d conv
                         ? Int8Conv2dLauncher.Plan(node, conv, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode)
                         : Int8Conv2dLauncher.PlanLinear(node, (Linear)node.Op, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode));
-                    if (!fused)
-                    {
-                        // Its own node, named as the plan's step, so the launch is told apart from the kernel's.
-                        var requantize = new Node(PlanStep.RequantizeName(node.Name), new RequantizeOp(), [PlanStep.AddsumName(node.Output)], node.Output,
-                            Covers: node.Layers);
+                    if (int8.Requantizes.TryGetValue(node.Name, out var requantize))
                         launches.Add(RequantizeLauncher.Requantize(requantize, context.Shape(node.Output), qp, target, Activation(node.Output)));
-                    }
                     break;
                 case AdaptiveAvgPool2d { IsGlobal: true }:
                     var pool = quant.Layer(node);
@@ -120,11 +112,8 @@ public sealed partial class InferenceSession
             }
         }
         var output = OutputMetadata[0];
-        var dequantized = AddTensor(state, DequantizedName(output.Name), output.Shape, DataType.Float32);
-        var lastLayer = ExecutionGraph.Nodes.Last(n => n.Output == output.Name).Layers[^1];
-        launches.Add(RequantizeLauncher.Dequantize(
-            new Node(DequantizedName(output.Name), new DequantizeOp(), [output.Name], DequantizedName(output.Name), Covers: [lastLayer]),
-            output.Shape.Elements, quant.Scale(output.Name), 0, Activation(output.Name), dequantized));
+        var dequantized = AddTensor(state, int8.Dequantize.Output, output.Shape, DataType.Float32);
+        launches.Add(RequantizeLauncher.Dequantize(int8.Dequantize, output.Shape.Elements, quant.Scale(output.Name), 0, Activation(output.Name), dequantized));
         return launches;
     }
 
@@ -148,28 +137,4 @@ public sealed partial class InferenceSession
         }
         return result;
     }
-}
-
-/// <summary>
-/// A change of number format inside an int8 session, as a launch's node (not a graph op: no model contains it).
-/// Elementwise: every element is read as <paramref name="From"/> and written as <paramref name="To"/>.
-/// </summary>
-public abstract record ConversionOp(DataType From, DataType To) : ElementwiseOp;
-
-/// <summary>The float32 → int8 edge at a graph input.</summary>
-public sealed record QuantizeOp() : ConversionOp(DataType.Float32, DataType.Int8)
-{
-    public override string TypeName => "Quantize";
-}
-
-/// <summary>The int8 → float32 edge at a graph output.</summary>
-public sealed record DequantizeOp() : ConversionOp(DataType.Int8, DataType.Float32)
-{
-    public override string TypeName => "Dequantize";
-}
-
-/// <summary>Addsum mode: a Conv2d/Linear's int32 NAME.addsum → its int8 output (the epilogue moved out of the kernel).</summary>
-public sealed record RequantizeOp() : ConversionOp(DataType.Int32, DataType.Int8)
-{
-    public override string TypeName => "Requantize";
 }

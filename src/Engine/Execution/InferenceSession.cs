@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using GpuEngine.Backends;
 using GpuEngine.Execution.Launchers;
 using GpuEngine.Ir;
-using GpuEngine.Passes;
 using GpuEngine.Planning;
 using GpuEngine.Quantization;
 
@@ -30,18 +29,26 @@ public sealed partial class InferenceSession : IDisposable
     private readonly Dictionary<string, BufferSlice> _weights = [];
     private readonly ExecutionState _primary = new();
 
+    /// <summary>
+    /// Builds a session for <paramref name="graph"/> through <see cref="ModelCompiler"/> (passes, quantization pass, plan),
+    /// then opens the device, uploads the weights and prepares the launches. An int8 session needs its quantized model in
+    /// <see cref="SessionOptions.Quantization"/>; <c>GpuEngine.Sessions.SessionFactory.Create</c> calibrates one first where
+    /// none is given.
+    /// </summary>
     public InferenceSession(Ir.Graph graph, SessionOptions? options = null)
     {
         Options = options ?? new SessionOptions();
         if (graph.Parameters.Count > 0 && graph.Weights.Count == 0)
             throw new GpuEngineException($"model '{graph.Name}' has no weights: load them (--weights) or draw random ones (--seed)");
-        Model = graph;
-        ExecutionGraph = Prepare(graph, Options);
         bool int8 = Options.Precision == Precision.Int8;
-        // Quantize before this session opens its backend: calibration runs an fp32 session of its own.
-        Quantization = int8 ? Options.Quantization ?? Quantizer.Calibrate(graph, Options, Options.Calibration) : null;
-        Quantization?.CheckInput(ExecutionGraph.Inputs[0].Shape);
-        Plan = MemoryPlanner.Plan(ExecutionGraph, int8 ? Options.Plan with { Precision = Precision.Int8, Mode = Options.Int8Mode } : Options.Plan);
+        if (int8 && Options.Quantization is null)
+            throw new GpuEngineException($"an int8 session of '{graph.Name}' needs its quantized model (SessionOptions.Quantization): "
+                + "load one written by 'gpuengine quantize', or build the session with SessionFactory.Create, which calibrates one first");
+        Program = ModelCompiler.Compile(graph, Options);
+        Model = graph;
+        ExecutionGraph = Program.ExecutionGraph;
+        Quantization = Program.Int8?.Model;
+        Plan = Program.Plan;
         // Before the backend opens and anything is allocated: an impossible shape is one line, not an out-of-memory crash.
         MemoryBudget.CheckPlan(Plan, graph.Name, Options.MaxMemoryBytes ?? MemoryBudget.DefaultBytes);
         var choice = BackendFactory.Choose(Options.Device);
@@ -67,6 +74,9 @@ public sealed partial class InferenceSession : IDisposable
 
     public SessionOptions Options { get; }
 
+    /// <summary>What the session runs: the pipeline's result (passes, int8 form, plan), as <c>plan</c> and <c>summary</c> describe it.</summary>
+    public CompiledModel Program { get; }
+
     /// <summary>The graph as given.</summary>
     public Ir.Graph Model { get; }
 
@@ -75,15 +85,16 @@ public sealed partial class InferenceSession : IDisposable
 
     public MemoryPlan Plan { get; }
 
-    /// <summary>The int8 model this session runs (given, or calibrated on the fly); null for fp32.</summary>
+    /// <summary>The int8 model this session runs (given in <see cref="SessionOptions.Quantization"/>); null for fp32.</summary>
     public QuantizedModel? Quantization { get; }
-    public Backend Backend { get; }
+    /// <summary>The backend the session owns (internal: users see <see cref="DeviceName"/>, <see cref="DeviceDescription"/>).</summary>
+    internal Backend Backend { get; }
 
     /// <summary>Which backend was chosen and why (auto says what it skipped).</summary>
     public string DeviceChoice { get; }
 
     /// <summary>Every kernel launch of one inference, in order (on the session's first execution state; after tuning, the chosen candidates).</summary>
-    public IReadOnlyList<KernelLaunch> Launches => _primary.Launches;
+    internal IReadOnlyList<KernelLaunch> Launches => _primary.Launches;
 
     /// <summary>What Run takes: every input's name, shape and type (int8 sessions too take float32: they quantize on the device).</summary>
     public IReadOnlyList<TensorInfo> InputMetadata => ExecutionGraph.Inputs;
@@ -177,13 +188,6 @@ public sealed partial class InferenceSession : IDisposable
         int[] i => MemoryMarshal.AsBytes(i.AsSpan()),
         _ => throw new GpuEngineException($"tensor of {tensor.Data.GetType().Name} cannot be copied to a device"),
     };
-
-    private static Ir.Graph Prepare(Ir.Graph graph, SessionOptions options)
-    {
-        if (options.Reparameterize) graph = RepVggReparameterization.Apply(graph);
-        if (options.OptimizeGraph) graph = ActivationFusion.Apply(BatchNormFolding.Apply(graph));
-        return graph;
-    }
 
     private BufferSlice Weight(string name) => _weights.TryGetValue(name, out var slice)
         ? slice

@@ -1,4 +1,3 @@
-using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Loading;
 
@@ -67,40 +66,11 @@ public sealed record CalibrationOptions
 }
 
 /// <summary>
-/// Per-tensor activation ranges (clipping thresholds: min/max, percentile or MSE) from fp32 runs with every intermediate
-/// in its own buffer (PlanMemory = false), so each node's output can be read back. Keys are the execution graph's tensor
-/// names (input and node outputs). The fp32 runs are always on the cpu backend, whatever device the int8 session
-/// will use: each device's fp32 kernels sum in their own order, and a last-bit difference in one range moves a scale,
-/// so calibrating on the chosen device made the int8 answer depend on the device (docs/quantization.md).
+/// How a tensor's range (clipping threshold: min/max, percentile or MSE) is taken from its values in the calibration
+/// samples. Measuring those values is <c>GpuEngine.Sessions.Calibrator</c>'s (it runs an fp32 session).
 /// </summary>
 public static class Calibration
 {
-    /// <summary>The backend every calibration runs on, so one model and one calibration give one quantized model.</summary>
-    public const string Device = "cpu";
-
-    /// <summary>
-    /// Runs <paramref name="graph"/> prepared as <paramref name="session"/> says (fp32, on <see cref="Device"/> whatever
-    /// <paramref name="session"/> names) on the calibration inputs.
-    /// </summary>
-    public static (Graph ExecutionGraph, Dictionary<string, double> Ranges) Measure(Graph graph, SessionOptions session, CalibrationOptions options)
-    {
-        using var fp32 = new InferenceSession(graph, session with
-        {
-            Device = Device, Precision = Planning.Precision.Fp32, PlanMemory = false, Quantization = null,
-        });
-        var exec = fp32.ExecutionGraph;
-        var names = exec.Inputs.Take(1).Select(i => i.Name).Concat(exec.Nodes.Select(n => n.Output)).Distinct().ToList();
-        var values = names.ToDictionary(n => n, _ => new List<float[]>());
-        int done = 0;
-        foreach (var input in options.Inputs(exec.Inputs[0].Shape))
-        {
-            fp32.Run(input);
-            Execution.WorkProgress.Report("calibrating", ++done, options.Directory is null ? options.Samples : 0);
-            foreach (var name in names) values[name].Add(fp32.ReadTensor(name).Floats);
-        }
-        return (exec, values.ToDictionary(p => p.Key, p => Range(p.Value, options)));
-    }
-
     /// <summary>The range (clipping threshold) of one tensor from its values in every calibration sample, by <paramref name="options"/>' method.</summary>
     public static double Range(IReadOnlyList<float[]> samples, CalibrationOptions options)
     {

@@ -1,11 +1,10 @@
-using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Ops;
 
 namespace GpuEngine.Quantization;
 
 /// <summary>
-/// The quantization pass: maps a deploy-form execution graph (Conv2d and Linear with fused ReLU/ReLU6, Add with its fused
+/// Quantization of a calibrated graph: maps a deploy-form execution graph (Conv2d and Linear with fused ReLU/ReLU6, Add with its fused
 /// activation, MaxPool2d, AdaptiveAvgPool2d, Flatten, Dropout) and its calibrated ranges to a <see cref="QuantizedModel"/>.
 /// Any other op (windowed AvgPool2d, unfolded BatchNorm, standalone activations) has no int8 kernel path yet: the error names the node.
 /// </summary>
@@ -16,13 +15,6 @@ public static class Quantizer
     /// input·weight scale is coarsened to input·weight·this, which loses a little resolution and never overflows.
     /// </summary>
     private const double MinOutputRatio = 1.0001;
-
-    /// <summary>Calibrates <paramref name="graph"/> (prepared as <paramref name="session"/> says) and quantizes it.</summary>
-    public static QuantizedModel Calibrate(Graph graph, SessionOptions session, CalibrationOptions calibration)
-    {
-        var (exec, ranges) = Calibration.Measure(graph, session, calibration);
-        return Quantize(exec, ranges, calibration.Describe());
-    }
 
     /// <summary>Quantizes an execution graph with fp32 weights, given max |x| per activation tensor.</summary>
     public static QuantizedModel Quantize(Graph exec, IReadOnlyDictionary<string, double> ranges, string calibration)

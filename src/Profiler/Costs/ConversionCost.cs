@@ -1,4 +1,4 @@
-using GpuEngine.Execution;
+using GpuEngine.Quantization;
 using GpuEngine.Ir;
 
 namespace GpuEngine.Profiling.Costs;

@@ -1,4 +1,4 @@
-using GpuEngine.Execution;
+using GpuEngine.Quantization;
 using GpuEngine.Ir;
 using GpuEngine.Ops;
 using GpuEngine.Planning;

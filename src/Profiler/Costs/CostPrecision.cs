@@ -12,9 +12,9 @@ public sealed record CostPrecision(Precision Precision, Int8Mode Mode = Int8Mode
 {
     public static CostPrecision Fp32 { get; } = new(Precision.Fp32);
 
-    /// <summary>The byte columns of a session with these options.</summary>
-    public static CostPrecision Of(Execution.SessionOptions options) =>
-        options.Precision == Precision.Int8 ? new(Precision.Int8, options.Int8Mode) : Fp32;
+    /// <summary>The byte columns of a program planned with these options (a session's <c>Plan.Options</c>).</summary>
+    public static CostPrecision Of(PlanOptions plan) =>
+        plan.Precision == Precision.Int8 ? new(Precision.Int8, plan.Mode) : Fp32;
 
     public bool IsInt8 => Precision == Precision.Int8;
 

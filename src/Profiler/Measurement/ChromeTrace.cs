@@ -25,16 +25,16 @@ public static class ChromeTrace
     public static IEnumerable<JsonObject> Events(SessionProfile profile)
     {
         var session = profile.Session;
-        string provider = $"GpuEngine:{session.Backend.Name}";
-        yield return Metadata("process_name", $"gpuengine {session.Model.Name} ({session.Backend.Name})");
-        yield return Metadata("thread_name", $"{session.Backend.Name}: {session.Backend.DeviceDescription}");
+        string provider = $"GpuEngine:{session.DeviceName}";
+        yield return Metadata("process_name", $"gpuengine {session.Model.Name} ({session.DeviceName})");
+        yield return Metadata("thread_name", $"{session.DeviceName}: {session.DeviceDescription}");
         var kernels = profile.Kernels;
         double end = kernels.Count == 0 ? 0 : kernels.Max(k => k.StartMs + k.DurationMs);
         yield return Complete("Session", "model_run", 0, end, new JsonObject
         {
             ["model"] = session.Model.Name,
-            ["device"] = session.Backend.DeviceDescription,
-            ["precision"] = CostPrecision.Of(session.Options).ToString(),
+            ["device"] = session.DeviceDescription,
+            ["precision"] = CostPrecision.Of(session.Plan.Options).ToString(),
             ["end_to_end_median_ms"] = profile.EndToEnd.MedianMs,
             ["per_kernel_run_median_ms"] = profile.PerKernelRun.MedianMs,
         });
@@ -43,7 +43,7 @@ public static class ChromeTrace
         {
             var node = kernels[i].Launch.Node;
             int j = i;
-            while (j < kernels.Count && kernels[j].Launch.Node.Name == node.Name) j++;
+            while (j < kernels.Count && ReferenceEquals(kernels[j].Launch.Node, node)) j++;
             double start = kernels[i].StartMs, stop = kernels[j - 1].StartMs + kernels[j - 1].DurationMs;
             yield return Complete("Node", node.Name + "_kernel_time", start, stop - start, NodeArgs(session, node, provider));
             for (int k = i; k < j; k++)

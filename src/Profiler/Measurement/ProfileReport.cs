@@ -29,7 +29,7 @@ public static class ProfileReport
     {
         energy ??= EnergyTable.Default;
         var session = profile.Session;
-        var precision = CostPrecision.Of(session.Options);
+        var precision = CostPrecision.Of(session.Plan.Options);
         var rows = type switch
         {
             ProfileReportType.Tape => ProfileRows.Tape(profile),
@@ -44,7 +44,7 @@ public static class ProfileReport
         var report = new Report($"Profile of {session.Model.Name} ({type.ToString().ToLowerInvariant()}, {precision})", ProfileRow.Columns, rowsKey: "rows")
             .AddFact("model", session.Model.Name)
             .AddFact("report", type.ToString().ToLowerInvariant())
-            .AddFact("device", $"{session.Backend.Name}: {session.Backend.DeviceDescription}")
+            .AddFact("device", $"{session.DeviceName}: {session.DeviceDescription}")
             .AddFact("input", string.Join(", ", session.InputMetadata.Select(i => i.Shape.ToString())))
             .AddFact("precision", precision.Precision.ToString().ToLowerInvariant());
         if (session.Quantization is { } quantized)
@@ -52,10 +52,10 @@ public static class ProfileReport
             report.AddFact("mode", precision.Mode.ToString().ToLowerInvariant())
                 .AddFact("calibration", quantized.Calibration);
         }
-        report.AddFact("timed", $"{profile.Options.Runs} runs after {profile.Options.Warmup} untimed warm-up run(s), device events ({TimerOf(session.Backend.Name)})")
+        report.AddFact("timed", $"{profile.Options.Runs} runs after {profile.Options.Warmup} untimed warm-up run(s), device events ({TimerOf(session.DeviceName)})")
             .AddFact("warmup", profile.Options.Warmup)
             .AddFact("runs", profile.Options.Runs)
-            .AddFact("kernel_launches", session.Launches.Count)
+            .AddFact("kernel_launches", session.LaunchCount)
             .AddFact("end_to_end_median_ms", Round(profile.EndToEnd.MedianMs))
             .AddFact("end_to_end_p90_ms", Round(profile.EndToEnd.P90Ms))
             .AddFact("end_to_end_min_ms", Round(profile.EndToEnd.MinMs))

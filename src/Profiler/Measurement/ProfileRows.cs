@@ -15,12 +15,12 @@ internal static class ProfileRows
     /// </summary>
     public static List<ProfileRow> Tape(SessionProfile profile)
     {
-        var steps = SessionSteps.Of(profile.Session).ToDictionary(s => s.Name);
-        var seen = new HashSet<string>();
+        var stepOf = SessionSteps.Lookup(SessionSteps.Of(profile.Session));
+        var seen = new HashSet<SessionStep>(ReferenceEqualityComparer.Instance);
         return [.. profile.Kernels.Select(k =>
         {
-            var step = steps[k.Launch.Node.Name];
-            bool first = seen.Add(step.Name);
+            var step = stepOf(k.Launch);
+            bool first = seen.Add(step);
             return new ProfileRow(step.Name, step.Type, k.Launch.Kernel.Name, string.Join('+', step.Covers),
                 step.Cost.InShape.ToString(), step.Cost.OutShape.ToString(), first ? step.Cost : null, k.Latency,
                 first ? step.Memory : step.Memory with { DevMemAlloc = 0 })

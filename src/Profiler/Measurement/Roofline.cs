@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using GpuEngine.Backends;
+using GpuEngine.Execution;
 using GpuEngine.Kernels;
 
 namespace GpuEngine.Profiling.Measurement;
@@ -20,6 +21,9 @@ public sealed record Roofline(string Device, double PeakGbps, double PeakGflops,
     public double Attainable(double intensity) => Math.Min(PeakGflops, intensity * PeakGbps);
 
     /// <summary>The cached ceilings of the backend's device, measured now when there are none.</summary>
+    /// <summary>The ceilings of the device <paramref name="session"/> runs on (see <see cref="For(Backend, string?)"/>).</summary>
+    public static Roofline For(InferenceSession session, string? cacheDirectory = null) => For(session.Backend, cacheDirectory);
+
     public static Roofline For(Backend backend, string? cacheDirectory = null)
     {
         var device = $"{backend.Name}: {backend.DeviceDescription}";

@@ -1,4 +1,3 @@
-using GpuEngine.Backends;
 using GpuEngine.Execution;
 using GpuEngine.Ir;
 
@@ -17,47 +16,25 @@ public static class SessionProfiler
     public static SessionProfile Measure(InferenceSession session, Tensor input, ProfileOptions options)
     {
         options.Check();
-        var backend = session.Backend;
-        var launches = session.Launches;
         session.WriteInput(session.InputMetadata[0].Name, input);
-        for (int w = 0; w < options.Warmup; w++) RunAll(session);
-        backend.Synchronize();
+        var endToEnd = new RunTimes(LaunchMeasurement.EndToEnd);
+        for (int w = 0; w < options.Warmup; w++) session.RunLaunches(endToEnd);
 
         // The two measurements alternate run by run, so both see the same clocks, caches and neighbours on a shared machine;
         // measured one after the other, their medians drift apart by more than the events cost (a negative overhead).
+        var perKernel = new LaunchTimes();
         var endToEndTimes = new double[options.Runs];
-        var perKernel = new double[launches.Count][];
-        for (int i = 0; i < launches.Count; i++) perKernel[i] = new double[options.Runs];
-        var totals = new double[options.Runs];
-        var lastStarts = new double[launches.Count];
         for (int r = 0; r < options.Runs; r++)
         {
-            endToEndTimes[r] = EndToEnd(session, 1).MedianMs;
+            endToEnd.Times.Clear();
+            session.RunLaunches(endToEnd);
+            endToEndTimes[r] = endToEnd.Times[0];
             WorkProgress.Report("profiling, per-kernel runs", r + 1, options.Runs);
-            var events = new DeviceEvent[launches.Count + 1];
-            try
-            {
-                events[0] = backend.RecordEvent();
-                for (int i = 0; i < launches.Count; i++)
-                {
-                    launches[i].Run(backend);
-                    events[i + 1] = backend.RecordEvent();
-                }
-                backend.Synchronize();
-                for (int i = 0; i < launches.Count; i++)
-                {
-                    perKernel[i][r] = backend.ElapsedMilliseconds(events[i], events[i + 1]);
-                    lastStarts[i] = backend.ElapsedMilliseconds(events[0], events[i]);
-                }
-                totals[r] = backend.ElapsedMilliseconds(events[0], events[^1]);
-            }
-            finally
-            {
-                foreach (var e in events) e?.Dispose();
-            }
+            session.RunLaunches(perKernel);
         }
 
-        var kernels = launches.Select((l, i) => new KernelTiming(i, l, LatencyStats.Of(perKernel[i]), lastStarts[i], perKernel[i][^1])).ToList();
+        var kernels = perKernel.Last.Select((e, i) => new KernelTiming(i, e, LatencyStats.Of(perKernel.Durations[i]), e.StartMs, e.DurationMs)).ToList();
+        var totals = perKernel.Totals;
         var overhead = LatencyStats.Of(totals.Select((t, r) => t - endToEndTimes[r])).MedianMs;
         return new SessionProfile(session, options, LatencyStats.Of(endToEndTimes), LatencyStats.Of(totals), kernels)
         {
@@ -70,29 +47,48 @@ public static class SessionProfiler
     {
         options.Check();
         session.WriteInput(session.InputMetadata[0].Name, input);
-        for (int w = 0; w < options.Warmup; w++) RunAll(session);
-        session.Backend.Synchronize();
-        return EndToEnd(session, options.Runs);
-    }
-
-    private static LatencyStats EndToEnd(InferenceSession session, int runs)
-    {
-        var backend = session.Backend;
-        var times = new double[runs];
-        for (int r = 0; r < runs; r++)
+        var observer = new RunTimes(LaunchMeasurement.EndToEnd);
+        for (int w = 0; w < options.Warmup; w++) session.RunLaunches(observer);
+        observer.Times.Clear();
+        for (int r = 0; r < options.Runs; r++)
         {
-            WorkProgress.Report("profiling, end-to-end runs", r + 1, runs);
-            using var start = backend.RecordEvent();
-            RunAll(session);
-            using var end = backend.RecordEvent();
-            times[r] = backend.ElapsedMilliseconds(start, end);
+            WorkProgress.Report("profiling, end-to-end runs", r + 1, options.Runs);
+            session.RunLaunches(observer);
         }
-        return LatencyStats.Of(times);
+        return LatencyStats.Of(observer.Times);
     }
 
-    private static void RunAll(InferenceSession session)
+    /// <summary>Each observed run's device time.</summary>
+    private sealed class RunTimes(LaunchMeasurement measurement) : ILaunchObserver
     {
-        foreach (var launch in session.Launches) launch.Run(session.Backend);
+        public List<double> Times { get; } = [];
+        public LaunchMeasurement Measurement => measurement;
+        public void OnLaunch(in LaunchEvent launch) { }
+        public void OnRun(in RunEvent run) => Times.Add(run.DeviceMs);
+    }
+
+    /// <summary>Per-launch durations over every observed run, the last run's events, and each run's first-to-last device time.</summary>
+    private sealed class LaunchTimes : ILaunchObserver
+    {
+        private readonly List<LaunchEvent> _current = [];
+        public List<List<double>> Durations { get; } = [];
+        public List<double> Totals { get; } = [];
+        public IReadOnlyList<LaunchEvent> Last { get; private set; } = [];
+        public LaunchMeasurement Measurement => LaunchMeasurement.PerLaunch;
+
+        public void OnLaunch(in LaunchEvent launch)
+        {
+            if (Durations.Count <= launch.Index) Durations.Add([]);
+            Durations[launch.Index].Add(launch.DurationMs);
+            _current.Add(launch);
+        }
+
+        public void OnRun(in RunEvent run)
+        {
+            Totals.Add(run.DeviceMs);
+            Last = [.. _current];
+            _current.Clear();
+        }
     }
 }
 
@@ -101,7 +97,7 @@ public static class SessionProfiler
 /// <param name="PerKernelRun">The same launches with an event after each: first event to last.</param>
 public sealed record SessionProfile(InferenceSession Session, ProfileOptions Options, LatencyStats EndToEnd, LatencyStats PerKernelRun, IReadOnlyList<KernelTiming> Kernels)
 {
-    /// <summary>The device's ceilings when asked for (<see cref="Measurement.Roofline.For"/>); null otherwise.</summary>
+    /// <summary>The device's ceilings when asked for (<see cref="Measurement.Roofline.For(InferenceSession, string?)"/>); null otherwise.</summary>
     public Roofline? Roofline { get; init; }
 
     /// <summary>Bytes each launch really moved (<see cref="MeasuredTraffic"/>), in launch order; null where not counted.</summary>

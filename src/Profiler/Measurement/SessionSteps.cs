@@ -1,6 +1,7 @@
 using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Profiling.Costs;
+using GpuEngine.Quantization;
 
 namespace GpuEngine.Profiling.Measurement;
 
@@ -12,7 +13,10 @@ namespace GpuEngine.Profiling.Measurement;
 /// <param name="Covers">The model layers the step belongs to.</param>
 /// <param name="Cost">Analytic cost for the session's data types.</param>
 /// <param name="InPlan">False for the int8 edge conversions, which no model layer's own cost includes.</param>
-internal sealed record SessionStep(string Name, string Type, IReadOnlyList<string> Covers, LayerCost Cost, StepMemory Memory, bool InPlan);
+/// <param name="PlanIndex">The plan step's index (what <see cref="LaunchEvent.Step"/> names); null for the edges.</param>
+/// <param name="Node">The node the step runs (for the edges, the quantization pass's conversion node).</param>
+internal sealed record SessionStep(string Name, string Type, IReadOnlyList<string> Covers, LayerCost Cost, StepMemory Memory, bool InPlan,
+    int? PlanIndex, Node Node);
 
 /// <summary>The steps of a session in execution order, and the model layers' costs for its precision.</summary>
 internal static class SessionSteps
@@ -21,23 +25,34 @@ internal static class SessionSteps
     {
         var graph = session.ExecutionGraph;
         var plan = session.Plan;
-        var precision = CostPrecision.Of(session.Options);
+        var precision = CostPrecision.Of(session.Plan.Options);
         var costs = graph.Nodes.SelectMany(n => CostModel.Steps(graph, n, precision)).ToDictionary(c => c.Layer);
-        var planned = plan.Steps.Select(s => new SessionStep(s.Name, s.TypeName, s.Node.Layers, costs[s.Name], StepMemory.At(plan, s.Index), InPlan: true));
+        var planned = plan.Steps.Select(s => new SessionStep(s.Name, s.TypeName, s.Node.Layers, costs[s.Name], StepMemory.At(plan, s.Index), InPlan: true,
+            s.Index, s.Node));
         // The edges run before the first and after the last step, each writing a buffer of its own beside the arena.
         SessionStep Edge(Node node, long level)
         {
             var op = (ConversionOp)node.Op;
             var cost = ConversionCost.Count(node.Name, op, graph.Tensor(node.Inputs[0]).Shape);
-            return new SessionStep(node.Name, op.TypeName, node.Layers, cost, StepMemory.Outside(level, cost.MemW), InPlan: false);
+            return new SessionStep(node.Name, op.TypeName, node.Layers, cost, StepMemory.Outside(level, cost.MemW), InPlan: false, null, node);
         }
-        var edges = session.Launches.Select(l => l.Node).Where(n => n.Op is QuantizeOp or DequantizeOp).ToList();
-        return
-        [
-            .. edges.Where(n => n.Op is QuantizeOp).Select(n => Edge(n, StepMemory.Level(plan.Inputs))),
-            .. planned,
-            .. edges.Where(n => n.Op is DequantizeOp).Select(n => Edge(n, StepMemory.Level(plan.Outputs))),
-        ];
+        // The edges are the quantization pass's nodes: read from the session's program, not from its launches.
+        if (session.Program.Int8 is not { } int8) return [.. planned];
+        return [Edge(int8.Quantize, StepMemory.Level(plan.Inputs)), .. planned, Edge(int8.Dequantize, StepMemory.Level(plan.Outputs))];
+    }
+
+    /// <summary>
+    /// The step a launch event belongs to: by the plan step index it carries, or for an edge conversion by its node
+    /// (the same object the session launched); no names are matched.
+    /// </summary>
+    public static Func<LaunchEvent, SessionStep> Lookup(IReadOnlyList<SessionStep> steps)
+    {
+        var byIndex = steps.Where(s => s.PlanIndex is not null).ToDictionary(s => s.PlanIndex!.Value);
+        var edges = new Dictionary<Node, SessionStep>(ReferenceEqualityComparer.Instance);
+        foreach (var edge in steps.Where(s => s.PlanIndex is null)) edges[edge.Node] = edge;
+        return e => e.Step is int index ? byIndex[index]
+            : edges.TryGetValue(e.Node, out var edge) ? edge
+            : throw new GpuEngineException($"launch {e.Index} ({e.Kernel.Name}) belongs to no step of the session's program");
     }
 
     /// <summary>
@@ -47,7 +62,7 @@ internal static class SessionSteps
     public static Dictionary<string, LayerCost> LayerCosts(InferenceSession session, IReadOnlyList<SessionStep> steps)
     {
         var model = session.Model;
-        var precision = CostPrecision.Of(session.Options);
+        var precision = CostPrecision.Of(session.Plan.Options);
         var costs = model.Nodes.ToDictionary(n => n.Name, n => CostModel.Layer(model, n, precision));
         foreach (var edge in steps.Where(s => !s.InPlan)) costs[edge.Covers[0]] = costs[edge.Covers[0]].Plus(edge.Cost);
         return costs;

@@ -41,11 +41,11 @@ public static class ZooOverview
             var graph = WeightInitializer.Initialize(ModelZoo.Create(model.Name, shape), unchecked((ulong)seed));
             var summary = ModelSummary.Create(graph);
             using var session = new InferenceSession(graph, new SessionOptions { Device = device });
-            deviceName ??= $"{session.Backend.Name}: {session.Backend.DeviceDescription}";
+            deviceName ??= $"{session.DeviceName}: {session.DeviceDescription}";
             progress?.WriteLine($"profiling {model.Name} at {shape} ...");
             var latency = SessionProfiler.MeasureEndToEnd(session, RandomInput.Uniform(shape, seed), options);
             report.AddRow(model.Name, model.Family, shape.ToString(), summary.TotalParams, summary.TotalFlops, summary.TotalMacc,
-                (long)session.Launches.Count, latency.MedianMs, latency.P90Ms, latency.MinMs, ProfileRow.Rate(summary.TotalFlops, latency.MedianMs));
+                (long)session.LaunchCount, latency.MedianMs, latency.P90Ms, latency.MinMs, ProfileRow.Rate(summary.TotalFlops, latency.MedianMs));
         }
         report.AddFact("device", deviceName ?? device).AddFact("warmup", options.Warmup).AddFact("runs", options.Runs);
         report.Notes.Add("latency: end to end, device events around one inference's launches (no per-kernel events), median/p90/min over the runs after the warm-up.");

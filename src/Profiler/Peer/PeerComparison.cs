@@ -4,6 +4,7 @@ using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Loading.Onnx.Proto;
 using GpuEngine.Profiling.Measurement;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Profiling.Peer;
 
@@ -37,7 +38,7 @@ public static class PeerComparison
     public static CompareResult Run(Graph graph, SessionOptions engineOptions, ModelProto reference, Tensor input, CompareOptions options,
         Action<SessionProfile, string, string>? trace = null)
     {
-        using var session = new InferenceSession(graph, engineOptions);
+        using var session = SessionFactory.Create(graph, engineOptions);
         using var peer = new OnnxRuntimePeer(reference, new PeerOptions(UseCuda: options.UseCuda));
         if (peer.OutputNames.Count < session.OutputMetadata.Count)
             throw new GpuEngineException($"ONNX Runtime's model has {peer.OutputNames.Count} outputs, the engine's {session.OutputMetadata.Count}");
@@ -56,7 +57,7 @@ public static class PeerComparison
         var peerLatency = Time(() => peer.Run(input), options);
         var layers = options.Layers ? CompareLayers(graph, engineOptions, reference, input, options) : null;
         if (trace is not null) Trace(session, reference, input, options, peer.ProviderNote, trace);
-        return new CompareResult(session.Backend.Name, session.Backend.DeviceDescription, peer.Provider, peer.ProviderNote, input.Shape,
+        return new CompareResult(session.DeviceName, session.DeviceDescription, peer.Provider, peer.ProviderNote, input.Shape,
             outputs, engineLatency, peerLatency, layers, options);
     }
 
@@ -88,7 +89,7 @@ public static class PeerComparison
     /// </summary>
     private static LayerDivergence CompareLayers(Graph graph, SessionOptions engineOptions, ModelProto reference, Tensor input, CompareOptions options)
     {
-        using var session = new InferenceSession(graph, engineOptions with { PlanMemory = false });
+        using var session = SessionFactory.Create(graph, engineOptions with { PlanMemory = false });
         session.Run(input);
         var order = new List<string>();
         var ours = new Dictionary<string, float[]>();

@@ -14,13 +14,14 @@ public static class RooflinePlot
 {
     public static Plot Create(SessionProfile profile, Roofline roof)
     {
-        var steps = SessionSteps.Of(profile.Session).ToDictionary(s => s.Name);
-        var seen = new HashSet<string>();
+        var stepOf = SessionSteps.Lookup(SessionSteps.Of(profile.Session));
+        var seen = new HashSet<SessionStep>(ReferenceEqualityComparer.Instance);
         var points = new List<(double Intensity, double Gflops)>();
         foreach (var k in profile.Kernels)
         {
-            if (!seen.Add(k.Launch.Node.Name)) continue;
-            var c = steps[k.Launch.Node.Name].Cost;
+            var step = stepOf(k.Launch);
+            if (!seen.Add(step)) continue;
+            var c = step.Cost;
             double gflops = ProfileRow.Rate(c.Flops, k.Latency.MedianMs);
             if (c.Flops > 0 && c.MemRw > 0 && gflops > 0) points.Add((ProfileRow.Intensity(c.Flops, c.MemRw), gflops));
         }
@@ -38,7 +39,7 @@ public static class RooflinePlot
         plot.ShowLegend(Alignment.LowerRight);
         PlotImage.LogAxis(plot.Axes.Bottom);
         PlotImage.LogAxis(plot.Axes.Left);
-        plot.Title($"{profile.Session.Model.Name} ({CostPrecision.Of(profile.Session.Options)}): roofline on {roof.Device}");
+        plot.Title($"{profile.Session.Model.Name} ({CostPrecision.Of(profile.Session.Plan.Options)}): roofline on {roof.Device}");
         plot.XLabel("arithmetic intensity (FLOP/byte, analytic)");
         plot.YLabel("achieved GFLOP/s");
         return plot;

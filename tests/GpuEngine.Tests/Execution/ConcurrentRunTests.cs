@@ -4,6 +4,7 @@ using GpuEngine.Ir;
 using GpuEngine.Loading;
 using GpuEngine.Tests.Kernels;
 using GpuEngine.Zoo;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Tests.Execution;
 
@@ -32,7 +33,7 @@ public class ConcurrentRunTests
     {
         var shape = new TensorShape(1, 3, 64, 64);
         var graph = WeightInitializer.Initialize(ModelZoo.Create("repvgg-n1", shape, 1000), 12);
-        using var session = new InferenceSession(graph, new SessionOptions { Device = device, Precision = precision });
+        using var session = SessionFactory.Create(graph, new SessionOptions { Device = device, Precision = precision });
         // Distinct inputs per thread: a call that read another call's activations would show.
         var inputs = Enumerable.Range(0, Threads).Select(t => RandomInput.Uniform(shape, 100 + t)).ToArray();
         var expected = inputs.Select(i => session.Run(i).Floats.ToArray()).ToArray();
@@ -63,7 +64,7 @@ public class ConcurrentRunTests
     {
         var shape = new TensorShape(1, 3, 32, 32);
         var graph = WeightInitializer.Initialize(ModelZoo.Create("repvgg-n1", shape, 10), 3);
-        using var session = new InferenceSession(graph, new SessionOptions { Device = "cpu" });
+        using var session = SessionFactory.Create(graph, new SessionOptions { Device = "cpu" });
         long bytes = session.DeviceBytes;
         for (int i = 0; i < 5; i++) session.Run(RandomInput.Uniform(shape, i));
         Assert.Equal(1, session.ExecutionStates);

@@ -7,6 +7,7 @@ using GpuEngine.Planning;
 using GpuEngine.Tests.Kernels;
 using GpuEngine.Tests.Reference;
 using GpuEngine.Zoo;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Tests.Execution;
 
@@ -34,7 +35,7 @@ public sealed class TacticsTests : IDisposable
     {
         var graph = RepVgg(16);
         var input = RandomInput.Uniform(new TensorShape(1, 3, 16, 16), 3);
-        using var fixedSession = new InferenceSession(graph, new SessionOptions { Device = "cpu" });
+        using var fixedSession = SessionFactory.Create(graph, new SessionOptions { Device = "cpu" });
         var expected = fixedSession.Run(input).Floats;
         // Two wrong kernels, both faster than the real ones: wrong values (the weights read as the bias), and half the grid (outputs left unwritten).
         TacticCandidates.ExtraForTests = (launch, written) =>
@@ -44,7 +45,7 @@ public sealed class TacticsTests : IDisposable
         ];
         try
         {
-            using var session = new InferenceSession(graph, Tuned("cpu"));
+            using var session = SessionFactory.Create(graph, Tuned("cpu"));
             var actual = session.Run(input).Floats;
             // A layer shape seen before in the same session takes the cached choice: check the measured ones.
             var measured = session.TacticReports.Where(r => !r.FromCache).ToList();
@@ -72,7 +73,7 @@ public sealed class TacticsTests : IDisposable
     {
         var input = RandomInput.Uniform(new TensorShape(1, 3, 16, 16), 4);
         string[] winners;
-        using (var first = new InferenceSession(RepVgg(16), Tuned("cpu")))
+        using (var first = SessionFactory.Create(RepVgg(16), Tuned("cpu")))
         {
             first.Run(input);
             // The first layer of each shape measures; later layers of the same shape take its cached choice.
@@ -82,13 +83,13 @@ public sealed class TacticsTests : IDisposable
             var reread = new TacticCache(CachePath);
             Assert.All(first.TacticReports, r => Assert.Equal(r.Winner, reread.Lookup(first.Backend, r.Key)));
         }
-        using (var second = new InferenceSession(RepVgg(16), Tuned("cpu")))
+        using (var second = SessionFactory.Create(RepVgg(16), Tuned("cpu")))
         {
             second.Run(input);
             Assert.All(second.TacticReports, r => Assert.True(r.FromCache));
             Assert.Equal(winners, second.TacticReports.Select(r => r.Winner));
         }
-        using var other = new InferenceSession(RepVgg(24), Tuned("cpu"));
+        using var other = SessionFactory.Create(RepVgg(24), Tuned("cpu"));
         other.Run(RandomInput.Uniform(new TensorShape(1, 3, 24, 24), 4));
         Assert.Contains(other.TacticReports, r => !r.FromCache);
     }
@@ -98,7 +99,7 @@ public sealed class TacticsTests : IDisposable
     {
         File.WriteAllText(CachePath, "{ not json");
         var warnings = new List<string>();
-        using var session = new InferenceSession(RepVgg(16), Tuned("cpu", warnings: warnings));
+        using var session = SessionFactory.Create(RepVgg(16), Tuned("cpu", warnings: warnings));
         session.Run(RandomInput.Uniform(new TensorShape(1, 3, 16, 16), 5));
         Assert.Single(warnings);
         Assert.Contains(CachePath, warnings[0]);
@@ -112,14 +113,14 @@ public sealed class TacticsTests : IDisposable
     {
         var graph = RepVgg(16);
         var input = RandomInput.Uniform(new TensorShape(1, 3, 16, 16), 6);
-        using var fixedFp32 = new InferenceSession(graph, new SessionOptions { Device = device });
-        using var tunedFp32 = new InferenceSession(graph, Tuned(device));
+        using var fixedFp32 = SessionFactory.Create(graph, new SessionOptions { Device = device });
+        using var tunedFp32 = SessionFactory.Create(graph, Tuned(device));
         var expected = fixedFp32.Run(input).Floats.Select(v => (double)v).ToArray();
         OutputComparison.AssertMaxRelative(expected, tunedFp32.Run(input).Floats, 1e-5, $"fp32 tuned on {device}");
         OutputComparison.AssertMaxRelative(expected, tunedFp32.Run(input).Floats, 1e-5, $"fp32 tuned on {device}, second run");
 
-        using var fixedInt8 = new InferenceSession(graph, new SessionOptions { Device = device, Precision = Precision.Int8, Reparameterize = true });
-        using var tunedInt8 = new InferenceSession(graph, Tuned(device, Precision.Int8) with { Quantization = fixedInt8.Quantization });
+        using var fixedInt8 = SessionFactory.Create(graph, new SessionOptions { Device = device, Precision = Precision.Int8, Reparameterize = true });
+        using var tunedInt8 = SessionFactory.Create(graph, Tuned(device, Precision.Int8) with { Quantization = fixedInt8.Quantization });
         Assert.Equal(fixedInt8.Run(input).Floats, tunedInt8.Run(input).Floats);
         Assert.NotEmpty(tunedInt8.TacticReports);
     }

@@ -6,6 +6,7 @@ using GpuEngine.Planning;
 using GpuEngine.Profiling.Measurement;
 using GpuEngine.Profiling.Reports;
 using GpuEngine.Quantization;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Tests.Profiling;
 
@@ -42,8 +43,8 @@ internal static class HandProfileTotals
     {
         var graph = Graph();
         var options = new SessionOptions { Device = "cpu", Precision = precision, Int8Mode = mode };
-        if (precision == Precision.Int8) options = options with { Quantization = Quantizer.Calibrate(graph, options, new CalibrationOptions { Samples = 2 }) };
-        using var session = new InferenceSession(graph, options);
+        if (precision == Precision.Int8) options = options with { Quantization = Calibrator.Calibrate(graph, options, new CalibrationOptions { Samples = 2 }) };
+        using var session = SessionFactory.Create(graph, options);
         var profile = SessionProfiler.Measure(session, RandomInput.Uniform(graph.Inputs[0].Shape, 3), new ProfileOptions(Warmup: 1, Runs: 2));
         foreach (var type in Enum.GetValues<ProfileReportType>())
         {

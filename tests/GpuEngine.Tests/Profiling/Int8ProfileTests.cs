@@ -8,6 +8,7 @@ using GpuEngine.Profiling.Measurement;
 using GpuEngine.Profiling.Reports;
 using GpuEngine.Quantization;
 using GpuEngine.Zoo;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Tests.Profiling;
 
@@ -23,7 +24,7 @@ public sealed class Int8Profiles : IDisposable
     {
         Graph = WeightInitializer.Initialize(ModelZoo.Create("repvgg-n1-train", new TensorShape(1, 3, 32, 32), 10), 1);
         var options = new SessionOptions { Device = "cpu", Reparameterize = true, Precision = Precision.Int8 };
-        var quantized = Quantizer.Calibrate(Graph, options, new CalibrationOptions { Samples = 2 });
+        var quantized = Calibrator.Calibrate(Graph, options, new CalibrationOptions { Samples = 2 });
         Fused = Measure(options with { Quantization = quantized });
         Addsum = Measure(options with { Quantization = quantized, Int8Mode = Int8Mode.Addsum });
     }
@@ -36,7 +37,7 @@ public sealed class Int8Profiles : IDisposable
 
     private SessionProfile Measure(SessionOptions options)
     {
-        var session = new InferenceSession(Graph, options);
+        var session = SessionFactory.Create(Graph, options);
         _sessions.Add(session);
         var profile = SessionProfiler.Measure(session, RandomInput.Uniform(Graph.Inputs[0].Shape, 1), new ProfileOptions(Warmup: 1, Runs: 2));
         return profile with { MeasuredBytes = MeasuredTraffic.Count(session) };
@@ -230,8 +231,8 @@ public class Int8ZooProfileTests
     {
         var graph = WeightInitializer.Initialize(ModelZoo.Create("mobilenet_v2", new TensorShape(1, 3, 32, 32), 10), 1);
         var options = new SessionOptions { Device = "cpu", Precision = Precision.Int8, Int8Mode = mode };
-        var quantized = Quantizer.Calibrate(graph, options, new CalibrationOptions { Samples = 1 });
-        using var session = new InferenceSession(graph, options with { Quantization = quantized });
+        var quantized = Calibrator.Calibrate(graph, options, new CalibrationOptions { Samples = 1 });
+        using var session = SessionFactory.Create(graph, options with { Quantization = quantized });
         var profile = SessionProfiler.Measure(session, RandomInput.Uniform(graph.Inputs[0].Shape, 1), new ProfileOptions(Warmup: 1, Runs: 1))
             with { MeasuredBytes = MeasuredTraffic.Count(session) };
         Assert.Equal(TorchvisionParams, ConventionFormulas.Total(graph).Params);

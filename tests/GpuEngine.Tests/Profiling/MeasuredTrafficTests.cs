@@ -8,6 +8,7 @@ using GpuEngine.Profiling.Measurement;
 using GpuEngine.Quantization;
 using GpuEngine.Tests.Kernels;
 using GpuEngine.Zoo;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Tests.Profiling;
 
@@ -41,7 +42,7 @@ public class MeasuredTrafficTests
         b.Output("gap");
         var graph = WeightInitializer.Initialize(b.Build(), 2);
         // No folding or fusion: every op keeps its own launch.
-        using var session = new InferenceSession(graph, new SessionOptions { Device = device, OptimizeGraph = false });
+        using var session = SessionFactory.Create(graph, new SessionOptions { Device = device, OptimizeGraph = false });
         var measured = MeasuredTraffic.Count(session);
         var exec = session.ExecutionGraph;
         Assert.Equal(5, session.Launches.Count);
@@ -61,7 +62,7 @@ public class MeasuredTrafficTests
     public void AddMatchesAnalyticAndLinearCountsNoSharedMemory(string device)
     {
         var graph = WeightInitializer.Initialize(ModelZoo.Create("mobilenet_v2", new TensorShape(1, 3, 32, 32)), 3);
-        using var session = new InferenceSession(graph, new SessionOptions { Device = device });
+        using var session = SessionFactory.Create(graph, new SessionOptions { Device = device });
         var measured = MeasuredTraffic.Count(session);
         var exec = session.ExecutionGraph;
         for (int i = 0; i < session.Launches.Count; i++)
@@ -88,10 +89,10 @@ public class MeasuredTrafficTests
         var graph = WeightInitializer.Initialize(ModelZoo.Create("repvgg-a0", shape, 10), 4);
         var options = new SessionOptions { Precision = precision };
         if (precision == Precision.Int8)
-            options = options with { Quantization = Quantizer.Calibrate(graph, new SessionOptions { Device = "cpu" }, new CalibrationOptions { Samples = 2 }) };
+            options = options with { Quantization = Calibrator.Calibrate(graph, new SessionOptions { Device = "cpu" }, new CalibrationOptions { Samples = 2 }) };
         var input = RandomInput.Uniform(shape, 6);
-        using var cpu = new InferenceSession(graph, options with { Device = "cpu" });
-        using var session = new InferenceSession(graph, options with { Device = device });
+        using var cpu = SessionFactory.Create(graph, options with { Device = "cpu" });
+        using var session = SessionFactory.Create(graph, options with { Device = device });
 
         var expected = MeasuredTraffic.Count(cpu);
         var plain = session.Run(input).Floats.ToArray();

@@ -5,6 +5,7 @@ using GpuEngine.Ops;
 using GpuEngine.Planning;
 using GpuEngine.Quantization;
 using GpuEngine.Zoo;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Tests.Quantization;
 
@@ -25,7 +26,7 @@ public sealed class CalibratedShapeTests : IDisposable
     private static Ir.Graph Model(TensorShape shape) => WeightInitializer.Initialize(ModelZoo.Create("repvgg-n1", shape, 10), 21);
 
     private static QuantizedModel Quantize(TensorShape shape) =>
-        Quantizer.Calibrate(Model(shape), new SessionOptions { Device = "cpu", Reparameterize = true }, Calib);
+        Calibrator.Calibrate(Model(shape), new SessionOptions { Device = "cpu", Reparameterize = true }, Calib);
 
     private static SessionOptions Int8(QuantizedModel model) =>
         new() { Device = "cpu", Reparameterize = true, Precision = Precision.Int8, Quantization = model };
@@ -39,7 +40,7 @@ public sealed class CalibratedShapeTests : IDisposable
         var loaded = QuantizedModel.Load(path);
         Assert.Equal(small, loaded.InputShape);
 
-        var e = Assert.Throws<ShapeMismatchException>(() => new InferenceSession(Model(new TensorShape(1, 3, 112, 112)), Int8(loaded)));
+        var e = Assert.Throws<ShapeMismatchException>(() => SessionFactory.Create(Model(new TensorShape(1, 3, 112, 112)), Int8(loaded)));
         Assert.Contains("1x3x64x64", e.Message);
         Assert.Contains("1x3x112x112", e.Message);
 
@@ -70,9 +71,9 @@ public sealed class CalibratedShapeTests : IDisposable
         var one = new TensorShape(1, 3, 32, 32);
         var model = Quantize(one);
         var batch = RandomInput.Uniform(new TensorShape(3, 3, 32, 32), 9);
-        using var batched = new InferenceSession(Model(new TensorShape(3, 3, 32, 32)), Int8(model));
+        using var batched = SessionFactory.Create(Model(new TensorShape(3, 3, 32, 32)), Int8(model));
         var all = batched.Run(batch).Floats;
-        using var single = new InferenceSession(Model(one), Int8(model));
+        using var single = SessionFactory.Create(Model(one), Int8(model));
         int perSample = all.Length / 3;
         for (int n = 0; n < 3; n++)
         {

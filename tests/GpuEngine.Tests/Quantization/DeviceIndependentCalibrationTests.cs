@@ -3,6 +3,7 @@ using GpuEngine.Ir;
 using GpuEngine.Loading;
 using GpuEngine.Planning;
 using GpuEngine.Zoo;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Tests.Quantization;
 
@@ -41,7 +42,7 @@ public class DeviceIndependentCalibrationTests
 
     private static (SortedDictionary<string, float> Scales, int[] Logits) Int8Logits(Ir.Graph graph, Tensor input, SessionOptions options)
     {
-        using var session = new InferenceSession(graph, options);
+        using var session = SessionFactory.Create(graph, options);
         var dequantized = session.Run(input).Floats;
         var int8 = session.ReadTensor(session.OutputMetadata[0].Name).AsSpan<sbyte>().ToArray();
         // Compare int8 values and the dequantized floats' bits together.

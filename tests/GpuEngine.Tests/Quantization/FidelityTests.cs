@@ -3,6 +3,7 @@ using GpuEngine.Ir;
 using GpuEngine.Loading;
 using GpuEngine.Quantization;
 using GpuEngine.Zoo;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Tests.Quantization;
 
@@ -23,7 +24,7 @@ public class FidelityTests(ITestOutputHelper output)
         var shape = new TensorShape(1, 3, size, size);
         var graph = WeightInitializer.Initialize(ModelZoo.Create(name, shape, 10), 1);
         var options = new SessionOptions { Device = "cpu" };
-        var model = Quantizer.Calibrate(graph, options, new CalibrationOptions { Samples = samples });
+        var model = Calibrator.Calibrate(graph, options, new CalibrationOptions { Samples = samples });
         var report = Fidelity.Measure(graph, options, model, samples, 0);
         output.WriteLine($"{name}: cos mean {report.MeanCosine:F5} min {report.MinCosine:F5}, top1 {report.Top1Agreement:P0}, top5 {report.Top5Agreement:P0}, max err {report.MaxAbsError:G4} (max |logit| {report.MaxAbsLogit:G4}), SQNR min {report.Layers.Min(l => l.SqnrDb):F1} dB");
         Assert.True(report.MinCosine >= minCosine, $"{name}: min cosine {report.MinCosine}");

@@ -7,6 +7,7 @@ using GpuEngine.Quantization;
 using GpuEngine.Tests.Kernels;
 using GpuEngine.Tests.Reference;
 using GpuEngine.Zoo;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Tests.Quantization;
 
@@ -63,9 +64,9 @@ public class QuantizationTests
         var graph = Tiny();
         // PlanMemory = false: every intermediate keeps its own buffer, so each layer can be read back after the run.
         var options = new SessionOptions { Device = "cpu", Int8Mode = mode, PlanMemory = false };
-        var (exec, ranges) = Calibration.Measure(graph, options, Calib);
+        var (exec, ranges) = Calibrator.Measure(graph, options, Calib);
         var model = Quantizer.Quantize(exec, ranges, Calib.Describe());
-        using var session = new InferenceSession(graph, options with { Precision = Precision.Int8, Quantization = model });
+        using var session = SessionFactory.Create(graph, options with { Precision = Precision.Int8, Quantization = model });
         var input = RandomInput.Uniform(graph.Inputs[0].Shape, 5);
         var logits = session.Run(input).Floats;
         var nodes = session.ExecutionGraph.Nodes;
@@ -112,7 +113,7 @@ public class QuantizationTests
     {
         var shape = new TensorShape(1, 3, 32, 32);
         var graph = WeightInitializer.Initialize(ModelZoo.Create("repvgg-n1", shape, 10), 4);
-        var model = Quantizer.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib);
+        var model = Calibrator.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib);
         var input = RandomInput.Uniform(shape, 6);
         AssertBitExactAcrossBackendsAndModes(graph, model, input, "repvgg-n1");
     }
@@ -121,7 +122,7 @@ public class QuantizationTests
     public void QuantizedModelRoundTripsThroughSafetensors()
     {
         var graph = Tiny();
-        var model = Quantizer.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib with { Method = CalibrationMethod.Percentile });
+        var model = Calibrator.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib with { Method = CalibrationMethod.Percentile });
         var path = Path.Combine(Path.GetTempPath(), $"gpuengine-quant-{Guid.NewGuid():N}.safetensors");
         try
         {
@@ -171,9 +172,9 @@ public class QuantizationTests
     {
         var graph = Residual();
         var options = new SessionOptions { Device = "cpu", Int8Mode = mode, PlanMemory = false };
-        var (exec, ranges) = Calibration.Measure(graph, options, Calib);
+        var (exec, ranges) = Calibrator.Measure(graph, options, Calib);
         var model = Quantizer.Quantize(exec, ranges, Calib.Describe());
-        using var session = new InferenceSession(graph, options with { Precision = Precision.Int8, Quantization = model });
+        using var session = SessionFactory.Create(graph, options with { Precision = Precision.Int8, Quantization = model });
         var input = RandomInput.Uniform(graph.Inputs[0].Shape, 5);
         session.Run(input);
         var nodes = session.ExecutionGraph.Nodes;
@@ -220,7 +221,7 @@ public class QuantizationTests
     {
         var shape = new TensorShape(1, 3, 32, 32);
         var graph = WeightInitializer.Initialize(ModelZoo.Create(name, shape, 10), 4);
-        var model = Quantizer.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib with { Samples = 2 });
+        var model = Calibrator.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib with { Samples = 2 });
         var input = RandomInput.Uniform(shape, 6);
         AssertBitExactAcrossBackendsAndModes(graph, model, input, name);
     }
@@ -233,7 +234,7 @@ public class QuantizationTests
         {
             foreach (var mode in new[] { Int8Mode.Fused, Int8Mode.Addsum })
             {
-                using var session = new InferenceSession(graph, new SessionOptions { Device = device, Precision = Precision.Int8, Int8Mode = mode, Quantization = model });
+                using var session = SessionFactory.Create(graph, new SessionOptions { Device = device, Precision = Precision.Int8, Int8Mode = mode, Quantization = model });
                 session.Run(input);
                 var actual = session.ReadTensor(session.OutputMetadata[0].Name).AsSpan<sbyte>().ToArray();
                 Assert.Contains(actual, v => v != 0);
@@ -251,7 +252,7 @@ public class QuantizationTests
         x = b.Add("conv", Conv2d.Square(3, 4, 3, 1, 1), x);
         b.Add("pool", new AvgPool2d(new Size2(3, 3), new Size2(2, 2), new Size2(1, 1)), x);
         var graph = RandomWeights.Fill(b.Build(), 1);
-        var e = Assert.Throws<GpuEngineException>(() => Quantizer.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib with { Samples = 1 }));
+        var e = Assert.Throws<GpuEngineException>(() => Calibrator.Calibrate(graph, new SessionOptions { Device = "cpu" }, Calib with { Samples = 1 }));
         Assert.Contains("AvgPool2d 'pool'", e.Message);
     }
 }

@@ -3,6 +3,7 @@ using GpuEngine.Ir;
 using GpuEngine.Ops;
 using GpuEngine.Planning;
 using GpuEngine.Quantization;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Tests.Quantization;
 
@@ -52,7 +53,7 @@ public class QuantizerRuleTests
     [Fact]
     public void TheInt8SessionGivesTheHandWorkedOutputs()
     {
-        using var session = new InferenceSession(Conv(), new SessionOptions { Device = "cpu", Precision = Precision.Int8, Quantization = Quantize() });
+        using var session = SessionFactory.Create(Conv(), new SessionOptions { Device = "cpu", Precision = Precision.Int8, Quantization = Quantize() });
         var output = session.Run(Tensor.FromFloats(new TensorShape(1, 1, 2, 2), [1f, -0.4f, 0.2f, 0f])).Floats;
         double[] expected = [0.6, -0.1, 0.2, 0.1, -2.3, 0.5, -0.7, -0.3];
         for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(output[i] - expected[i]) < 1e-5, $"output {i}: {output[i]}, by hand {expected[i]}");

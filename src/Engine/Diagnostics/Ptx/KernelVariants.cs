@@ -6,6 +6,8 @@ using GpuEngine.Loading;
 using GpuEngine.Planning;
 using GpuEngine.Quantization;
 using GpuEngine.Zoo;
+using GpuEngine.Sessions;
+using GpuEngine.Execution.Launchers;
 
 namespace GpuEngine.Diagnostics.Ptx;
 
@@ -42,7 +44,7 @@ public static class KernelVariants
                 // Both int8 modes share one calibration: it decides scales, not which kernels run.
                 Quantization = quantization,
             };
-            using var session = new InferenceSession(graph, options);
+            using var session = SessionFactory.Create(graph, options);
             quantization ??= session.Quantization;
             foreach (var launch in session.Launches) yield return ($"{model.Name} {name}", launch);
         }

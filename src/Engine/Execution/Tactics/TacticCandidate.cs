@@ -1,3 +1,5 @@
+using GpuEngine.Execution.Launchers;
+
 namespace GpuEngine.Execution.Tactics;
 
 /// <summary>How a session picks its conv and linear kernels.</summary>

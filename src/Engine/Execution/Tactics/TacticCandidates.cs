@@ -1,6 +1,7 @@
 using GpuEngine.Backends;
 using GpuEngine.Kernels;
 using GpuEngine.Kernels.Ops;
+using GpuEngine.Execution.Launchers;
 
 namespace GpuEngine.Execution.Tactics;
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using GpuEngine.Backends;
 using GpuEngine.Kernels;
+using GpuEngine.Execution.Launchers;
 
 namespace GpuEngine.Execution.Tactics;
 

@@ -2,7 +2,7 @@ using GpuEngine.Backends;
 using GpuEngine.Ir;
 using GpuEngine.Kernels;
 
-namespace GpuEngine.Execution;
+namespace GpuEngine.Execution.Launchers;
 
 /// <summary>
 /// One kernel launch of a session, prepared once: the node it computes, the kernel, the grid and the arguments

@@ -2,8 +2,9 @@ using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Loading;
 using GpuEngine.Ops;
+using GpuEngine.Quantization;
 
-namespace GpuEngine.Quantization;
+namespace GpuEngine.Sessions;
 
 /// <summary>SQNR of one layer's dequantized int8 output against its fp32 output, over all evaluation inputs.</summary>
 public sealed record LayerSqnr(string Node, string Op, double SqnrDb);
