@@ -59,6 +59,8 @@ public class CpuSimdFp32Tests
             [2, 5, 9, 37, 3, 2, 1, 1, 0, FusedActivation.None],
             [1, 3, 20, 41, 3, 1, 0, 1, 1, FusedActivation.Relu],
             [1, 4, 12, 19, 5, 1, 2, 2, 1, FusedActivation.None],
+            [1, 6, 15, 64, 3, 2, 0, 1, 1, FusedActivation.Relu],
+            [2, 3, 11, 50, 5, 2, 2, 1, 1, FusedActivation.Relu6],
         ];
         foreach (var c in cases)
         {

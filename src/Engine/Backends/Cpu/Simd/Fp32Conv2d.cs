@@ -56,6 +56,8 @@ public sealed unsafe class Fp32Conv2d : CpuTacticRun
     public override void Execute()
     {
         _level = CpuSimd.Level;
+        // A tile is 2 vectors of pixels: 512-bit tiles (32 pixels) would run a 4x4 or 5x5 map mostly empty.
+        if (_level == SimdLevel.Vector512 && _shape.Pixels <= 32) _level = SimdLevel.Vector256;
         GC.KeepAlive(_keep);
         RunJobs(Jobs, (long)_shape.Batch * _shape.OutChannels * _shape.Pixels * _shape.Depth);
     }
