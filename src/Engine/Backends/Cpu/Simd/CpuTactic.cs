@@ -45,9 +45,12 @@ public abstract class CpuTacticRun : ICpuParallelBody
 
     /// <summary>
     /// Below this many multiply-adds a launch runs on the calling thread alone: waking a worker costs more than it saves
-    /// (tens of microseconds on a quiet machine, far more on a loaded one) when the whole launch takes about as long.
+    /// (tens of microseconds on a quiet machine, milliseconds on a loaded one, where the caller waits for the woken
+    /// worker to be scheduled) when the whole launch takes about as long. 2^22 (about 0.1 ms on one core) unless
+    /// GPUENGINE_CPU_PARALLEL_MACS says otherwise.
     /// </summary>
-    public const long ParallelFromMacs = 1 << 20;
+    public static long ParallelFromMacs { get; } =
+        long.TryParse(Environment.GetEnvironmentVariable("GPUENGINE_CPU_PARALLEL_MACS"), out long macs) && macs >= 0 ? macs : 1L << 22;
 
     /// <summary>Runs jobs 0 .. <paramref name="jobs"/> − 1: spread over the cores, or inline when <paramref name="macs"/> is small.</summary>
     protected void RunJobs(int jobs, long macs)
