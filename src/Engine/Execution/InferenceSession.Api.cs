@@ -33,7 +33,7 @@ public sealed partial class InferenceSession
     /// <summary>The names Run returns by default, in the model's order.</summary>
     public IReadOnlyList<string> OutputNames => _outputNames ??= [.. OutputMetadata.Select(o => o.Name)];
 
-    private static Ir.Graph LoadModel(string model, SessionOptions options)
+    internal static Ir.Graph LoadModel(string model, SessionOptions options)
     {
         if (string.IsNullOrWhiteSpace(model))
             throw new GpuEngineException("no model given: a zoo name ('gpuengine models' lists them) or a model file (.onnx)");

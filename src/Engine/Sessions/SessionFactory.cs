@@ -14,6 +14,16 @@ public static class SessionFactory
     public static InferenceSession Create(Graph graph, SessionOptions? options = null) => new(graph, Resolve(graph, options ?? new SessionOptions()));
 
     /// <summary>
+    /// Loads <paramref name="model"/> (a zoo name or a model file, as <see cref="InferenceSession(string, SessionOptions?)"/> does)
+    /// and builds its session, calibrating first where int8 is asked for without a quantized model.
+    /// </summary>
+    public static InferenceSession Create(string model, SessionOptions? options = null)
+    {
+        options ??= new SessionOptions();
+        return Create(InferenceSession.LoadModel(model, options), options);
+    }
+
+    /// <summary>
     /// <paramref name="options"/> as a session takes them: for int8 without <see cref="SessionOptions.Quantization"/>, with the
     /// model calibrated now; otherwise unchanged.
     /// </summary>

@@ -78,6 +78,8 @@ public static class TacticCandidates
         if (portable.Count == 0) return portable;
         return [.. portable, .. TensorCoreCandidates.For(launch, portable[0].Written, backend)];
     }
+
+    /// <summary>
     /// The launch <c>--tactics fixed</c> runs: the best-known kernel without timing. On the cpu device that is the first
     /// SIMD tactic that applies (bound and packed now); elsewhere, and where none applies, the launch as planned.
     /// </summary>

@@ -1,3 +1,4 @@
+using GpuEngine.Execution.Launchers;
 using GpuEngine.Backends;
 using GpuEngine.Kernels;
 using GpuEngine.Kernels.Ops;

@@ -1,3 +1,4 @@
+using GpuEngine.Execution.Launchers;
 using GpuEngine.Execution;
 using GpuEngine.Execution.Tactics;
 using GpuEngine.Kernels;

@@ -1,3 +1,4 @@
+using GpuEngine.Execution.Launchers;
 using GpuEngine.Execution;
 using GpuEngine.Kernels;
 using static GpuEngine.Backends.Cpu.Simd.TacticArguments;
