@@ -50,6 +50,13 @@ public sealed record SessionOptions
     /// <summary>Tuned only: where choices are cached. Null (default) opens <see cref="Execution.Tactics.TacticCache.DefaultPath"/>.</summary>
     public Tactics.TacticCache? TacticCache { get; init; }
 
+    /// <summary>
+    /// cpu only: under <see cref="Tactics.TacticMode.Fixed"/>, run the SIMD kernels (src/Engine/Backends/Cpu/Simd) wherever
+    /// one applies (default true). False runs the planned kernels, the C# translation of the GPU kernels, as every other
+    /// device would launch them (<c>gpuengine kernels</c> lists those; GPUENGINE_CPU_SIMD=off turns the SIMD kernels off everywhere).
+    /// </summary>
+    public bool CpuSimd { get; init; } = true;
+
     /// <summary>cuda only: capture the launch sequence into a CUDA graph at the first run and replay it after (default true).</summary>
     public bool Graphs { get; init; } = true;
 

@@ -46,7 +46,8 @@ public class SessionLoadingTests
     public void Int8MetadataDescribesWhatRunReturns()
     {
         var options = new SessionOptions { Device = "cpu", InputShape = Small, Classes = 10, WeightSeed = 4, Precision = Precision.Int8 };
-        using var session = new InferenceSession("repvgg-n1", options);
+        // No quantized model given: the factory calibrates one (through an fp32 session's public API) first.
+        using var session = GpuEngine.Sessions.SessionFactory.Create("repvgg-n1", options);
         var input = RandomInput.Uniform(Small, 5);
         using var results = session.Run([NamedTensor.Wrap(session.InputNames[0], input)]);
         var output = session.OutputMetadata[0];

@@ -1,3 +1,4 @@
+using GpuEngine.Sessions;
 using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Loading;
@@ -22,7 +23,7 @@ public class SteadyStateAllocationTests(ITestOutputHelper output)
     {
         var shape = new TensorShape(1, 3, 64, 64);
         var graph = WeightInitializer.Initialize(ModelZoo.Create("repvgg-n1", shape, 100), 21);
-        using var session = new InferenceSession(graph, new SessionOptions { Device = "cpu", Precision = precision });
+        using var session = SessionFactory.Create(graph, new SessionOptions { Device = "cpu", Precision = precision });
         NamedTensor[] inputs = [NamedTensor.Wrap(session.InputNames[0], RandomInput.Uniform(shape, 22))];
         var logits = new float[session.OutputMetadata[0].Shape.Elements];
         NamedTensor[] outputs = [NamedTensor.Wrap(session.OutputNames[0], logits, session.OutputMetadata[0].Shape)];

@@ -1,3 +1,4 @@
+using GpuEngine.Sessions;
 using GpuEngine.Backends;
 using GpuEngine.Execution;
 using GpuEngine.Execution.Tactics;
@@ -43,7 +44,7 @@ public sealed class TensorCoreTacticsTests : IDisposable
     {
         var graph = TinyRepVgg();
         var input = RandomInput.Uniform(InputShape, 17);
-        using var fixedCpu = new InferenceSession(graph, new SessionOptions { Device = "cpu", Precision = Precision.Int8, Reparameterize = true });
+        using var fixedCpu = SessionFactory.Create(graph, new SessionOptions { Device = "cpu", Precision = Precision.Int8, Reparameterize = true });
         var expected = fixedCpu.Run(input).Floats;
         // A tensor-core launch with the input zero point (the padding value) off by one: every border output is wrong.
         TacticCandidates.ExtraForTests = (launch, written) => ReferenceEquals(launch.Kernel, GeneratedKernels.Int8Conv2dKernels_Int8Conv2d)
@@ -88,7 +89,7 @@ public sealed class TensorCoreTacticsTests : IDisposable
     public void OnCpu_NoTensorCoreCandidateIsOffered()
     {
         var graph = TinyRepVgg();
-        using var cpu = new InferenceSession(graph, new SessionOptions { Device = "cpu", Precision = Precision.Int8, Reparameterize = true });
+        using var cpu = SessionFactory.Create(graph, new SessionOptions { Device = "cpu", Precision = Precision.Int8, Reparameterize = true });
         using var tuned = new InferenceSession(graph, Tuned("cpu", cpu.Quantization!));
         tuned.Run(RandomInput.Uniform(InputShape, 18));
         Assert.NotEmpty(tuned.TacticReports);

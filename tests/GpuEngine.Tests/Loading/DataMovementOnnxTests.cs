@@ -64,7 +64,7 @@ public class DataMovementOnnxTests(ITestOutputHelper output)
     public void Int8_sessions_refuse_data_movement_ops_naming_node_and_op()
     {
         var graph = OnnxImporter.Import(OnnxFile.Parse(Model(13, 9, 11).ToByteArray(), "t.onnx"), "t.onnx", null);
-        var e = Assert.Throws<GpuEngineException>(() => new InferenceSession(graph,
+        var e = Assert.Throws<GpuEngineException>(() => GpuEngine.Sessions.SessionFactory.Create(graph,
             new SessionOptions { Device = "cpu", Precision = Precision.Int8, Calibration = new() { Samples = 1 } }));
         output.WriteLine(e.Message);
         Assert.DoesNotContain('\n', e.Message);

@@ -36,6 +36,8 @@ public static class KernelVariants
             var options = new SessionOptions
             {
                 Device = "cpu",
+                // The kernels a GPU launches: the plan's, not the cpu device's SIMD tactics.
+                CpuSimd = false,
                 Precision = precision,
                 Int8Mode = mode,
                 // int8 has no path for a train-time RepVGG's identity BatchNorm: such a model runs int8 in deploy form.
