@@ -1,0 +1,112 @@
+using GpuEngine.Kernels.Ops;
+
+namespace GpuEngine.Backends.Cpu.Simd;
+
+public sealed unsafe partial class Int8SimdConv2d
+{
+    /// <summary>One (group, chunk, channel range) item: pack the chunk's im2col, then every micro-tile of the range.</summary>
+    private sealed class Body(Int8SimdConv2d conv) : ICpuParallelBody
+    {
+        private sbyte* _input;
+        private int* _bias;
+        private Int8Epilogue _epilogue;
+
+        public void Set(sbyte* input, int* bias, Int8Epilogue epilogue)
+        {
+            _input = input;
+            _bias = bias;
+            _epilogue = epilogue;
+        }
+
+        public void Run(int index)
+        {
+            var c = conv;
+            int part = index % c._parts, rest = index / c._parts;
+            int chunk = rest % c._chunks, g = rest / c._chunks;
+            int c0 = chunk * ChunkColumns, count = Math.Min(ChunkColumns, c._columns - c0);
+            int stepBytes = ChunkColumns * 4;
+            var scratch = Int8Scratch.Get(c._steps * stepBytes);
+            int* tile = stackalloc int[Int8GemmMicroKernels.Rows * Int8GemmMicroKernels.Columns];
+            fixed (byte* packed = scratch)
+            fixed (byte* weights = c._weights)
+            {
+                c.Pack(packed, _input, g, c0, count);
+                int rowBytes = c._steps * 4;
+                int m0 = part * c._rowsPerPart, m1 = Math.Min(c._rows, m0 + c._rowsPerPart);
+                for (int m = m0; m < m1; m += Int8GemmMicroKernels.Rows)
+                {
+                    int rows = Math.Min(Int8GemmMicroKernels.Rows, m1 - m);
+                    int channel = g * c._rows + m;
+                    for (int j = 0; j < count; j += Int8GemmMicroKernels.Columns)
+                    {
+                        Int8GemmMicroKernels.Run(c._path, rows, packed + j * 4, stepBytes, weights + channel * rowBytes, rowBytes, c._steps, tile);
+                        c.StoreTile(tile, rows, channel, c0 + j, Math.Min(Int8GemmMicroKernels.Columns, count - j), _bias, _epilogue);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds bias and correction to a micro-tile and stores its columns [column, column + width) of each row.</summary>
+    private void StoreTile(int* tile, int rows, int channel, int column, int width, int* bias, in Int8Epilogue epilogue)
+    {
+        int cout = _p.OutChannels;
+        for (int r = 0; r < rows; r++)
+        {
+            int co = channel + r;
+            int add = (_p.HasBias != 0 ? bias[co] : 0) - _correction[co];
+            int b = column / _pixels, q = column % _pixels;
+            int* sums = tile + r * Int8GemmMicroKernels.Columns;
+            for (int j = 0; j < width; j++)
+            {
+                epilogue.Store(sums[j] + add, co, (b * cout + co) * _pixels + q);
+                if (++q == _pixels) { q = 0; b++; }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The im2col of columns [c0, c0 + count) of group <paramref name="g"/> in the micro-kernels' layout: per k step,
+    /// 4 bytes a column (VNNI: 4 channels as u8 = x + 128; AVX2: 2 channels as int16); padding reads the input zero point.
+    /// </summary>
+    private void Pack(byte* dst, sbyte* input, int g, int c0, int count)
+    {
+        var p = _p;
+        int cinG = p.InChannels / p.Groups, stepBytes = ChunkColumns * 4, zp = p.InputZeroPoint;
+        bool vnni = _path == Int8SimdPath.AvxVnni;
+        for (int j = 0; j < count;)
+        {
+            int column = c0 + j, b = column / _pixels, q = column % _pixels, oy = q / p.OutW, ox0 = q % p.OutW;
+            int run = Math.Min(p.OutW - ox0, count - j);
+            for (int ci = 0; ci < cinG; ci++)
+            {
+                sbyte* plane = input + (long)(b * p.InChannels + g * cinG + ci) * p.Height * p.Width;
+                for (int ky = 0; ky < p.KernelH; ky++)
+                {
+                    int iy = oy * p.StrideH - p.PadH + ky * p.DilationH;
+                    bool rowInside = (uint)iy < (uint)p.Height;
+                    sbyte* src = plane + (long)iy * p.Width;
+                    for (int kx = 0; kx < p.KernelW; kx++)
+                    {
+                        int k = (ky * p.KernelW + kx) * _cinPadded + ci;
+                        byte* d = dst + k / _laneK * stepBytes + j * 4;
+                        int ix = ox0 * p.StrideW - p.PadW + kx * p.DilationW;
+                        if (vnni)
+                        {
+                            d += k & 3;
+                            for (int t = 0; t < run; t++, ix += p.StrideW)
+                                d[t * 4] = (byte)((rowInside && (uint)ix < (uint)p.Width ? src[ix] : zp) + 128);
+                        }
+                        else
+                        {
+                            short* s = (short*)d + (k & 1);
+                            for (int t = 0; t < run; t++, ix += p.StrideW)
+                                s[t * 2] = (short)(rowInside && (uint)ix < (uint)p.Width ? src[ix] : zp);
+                        }
+                    }
+                }
+            }
+            j += run;
+        }
+    }
+}

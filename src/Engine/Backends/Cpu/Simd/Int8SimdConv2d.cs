@@ -1,0 +1,84 @@
+using GpuEngine.Kernels.Ops;
+
+namespace GpuEngine.Backends.Cpu.Simd;
+
+/// <summary>
+/// Int8 Conv2d on the cpu as a packed GEMM per group: [cout/groups × K] weights packed once (k reordered tap-major,
+/// channels innermost, padded to the path's lane), times an im2col of the input packed per chunk of 64 output pixels
+/// into this thread's scratch, by <see cref="Int8GemmMicroKernels"/>. Same arguments, same int32 sums (integer sums do
+/// not depend on their order) and the same store as <see cref="Int8Conv2dKernels.Int8Conv2d"/>: bit-exact. Threads
+/// take (group, pixel chunk, channel range) items. One <see cref="Run"/> at a time per instance.
+/// </summary>
+public sealed unsafe partial class Int8SimdConv2d
+{
+    /// <summary>Output pixels per packed chunk (a multiple of <see cref="Int8GemmMicroKernels.Columns"/>).</summary>
+    public const int ChunkColumns = 64;
+
+    private readonly Int8Conv2dParams _p;
+    private readonly Int8SimdPath _path;
+    private readonly int _laneK, _cinPadded, _steps, _rows, _columns, _pixels, _chunks, _parts, _rowsPerPart;
+    private readonly byte[] _weights;
+    private readonly int[] _correction;
+    private readonly Body _body;
+
+    /// <summary>Whether this kernel computes <paramref name="p"/> on <paramref name="path"/> (depthwise convs take <see cref="Int8SimdDepthwiseConv2d"/>).</summary>
+    public static bool Applies(in Int8Conv2dParams p, Int8SimdPath path) =>
+        path != Int8SimdPath.None && !Int8SimdDepthwiseConv2d.Applies(p, path) && p.Groups > 0 && p.OutChannels % p.Groups == 0;
+
+    /// <summary>Packs <paramref name="weight"/> (int8 [cout, cin/groups, kh, kw]) for <paramref name="path"/>.</summary>
+    public Int8SimdConv2d(Int8Conv2dParams p, ReadOnlySpan<sbyte> weight, Int8SimdPath path)
+    {
+        if (path == Int8SimdPath.None) throw new ArgumentException("no SIMD path", nameof(path));
+        _p = p;
+        _path = path;
+        _laneK = Int8Simd.LaneK(path);
+        int cinG = p.InChannels / p.Groups, taps = p.KernelH * p.KernelW;
+        _cinPadded = (cinG + _laneK - 1) / _laneK * _laneK;
+        _steps = taps * _cinPadded / _laneK;
+        _rows = p.OutChannels / p.Groups;
+        _pixels = p.OutH * p.OutW;
+        _columns = p.Batch * _pixels;
+        (_weights, _correction) = PackWeights(weight, cinG, taps);
+        _chunks = (_columns + ChunkColumns - 1) / ChunkColumns;
+        // Enough items for every core even on a 7×7 map: split the channels too, in multiples of the micro-tile's rows.
+        int target = 4 * Environment.ProcessorCount;
+        int parts = Math.Clamp((target + p.Groups * _chunks - 1) / (p.Groups * _chunks), 1, Math.Max(1, _rows / 16));
+        _rowsPerPart = ((_rows + parts - 1) / parts + Int8GemmMicroKernels.Rows - 1) / Int8GemmMicroKernels.Rows * Int8GemmMicroKernels.Rows;
+        _parts = (_rows + _rowsPerPart - 1) / _rowsPerPart;
+        _body = new Body(this);
+    }
+
+    /// <summary>The path this instance was packed for.</summary>
+    public Int8SimdPath Path => _path;
+
+    /// <summary>
+    /// The conv of <paramref name="input"/> (int8 NCHW) into <paramref name="output"/> (mode Fused) or
+    /// <paramref name="accumulator"/> (AddSum modes); <paramref name="bias"/> is read when the params say HasBias.
+    /// </summary>
+    public void Run(sbyte* input, int* bias, int* multiplier, int* shift, sbyte* output, int* accumulator, int mode)
+    {
+        _body.Set(input, bias, new Int8Epilogue(mode, multiplier, shift, output, accumulator, _p.OutputZeroPoint, _p.ClampMin, _p.ClampMax));
+        CpuParallel.For(_p.Groups * _chunks * _parts, _body);
+        _body.Set(null, null, default);
+    }
+
+    /// <summary>Rows [cout][steps · 4 bytes]: s8 for VNNI (with 128·Σw to subtract), int16 for AVX2; k = (tap, channel).</summary>
+    private (byte[] Weights, int[] Correction) PackWeights(ReadOnlySpan<sbyte> weight, int cinG, int taps)
+    {
+        int rowBytes = _steps * 4;
+        var packed = GC.AllocateArray<byte>(_p.OutChannels * rowBytes + 64, pinned: true);
+        var correction = new int[_p.OutChannels];
+        fixed (byte* basePtr = packed)
+            for (int co = 0; co < _p.OutChannels; co++)
+                for (int ci = 0; ci < cinG; ci++)
+                    for (int t = 0; t < taps; t++)
+                    {
+                        sbyte w = weight[(co * cinG + ci) * taps + t];
+                        int k = t * _cinPadded + ci;
+                        if (_path == Int8SimdPath.AvxVnni) ((sbyte*)basePtr)[co * rowBytes + k] = w;
+                        else ((short*)(basePtr + co * rowBytes))[k] = w;
+                        correction[co] += _path == Int8SimdPath.AvxVnni ? 128 * w : 0;
+                    }
+        return (packed, correction);
+    }
+}
