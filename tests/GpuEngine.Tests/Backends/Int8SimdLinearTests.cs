@@ -7,7 +7,7 @@ using GpuEngine.Tests.Kernels;
 namespace GpuEngine.Tests.Backends;
 
 /// <summary>The cpu device's int8 SIMD Linear against Int8Linear on the cpu backend and int64 loops, bit for bit, every mode and path.</summary>
-public unsafe class Int8SimdLinearTests
+public class Int8SimdLinearTests
 {
     private static readonly (int Batch, int In, int Out, bool Bias, int Activation)[] Cases =
     [
@@ -32,7 +32,7 @@ public unsafe class Int8SimdLinearTests
         if (path > Int8Simd.Widest) Assert.Skip($"this cpu has no {path} (widest: {Int8Simd.Widest})");
         var (batch, inF, outF, hasBias, activation) = Cases[index];
         var random = new Random(7300 + index);
-        var x = Reference.RandomInt8(random, batch * inF);
+        var x = GpuEngine.Tests.Kernels.Reference.RandomInt8(random, batch * inF);
         var w = Enumerable.Range(0, outF * inF).Select(_ => (sbyte)random.Next(-127, 128)).ToArray();
         var bias = Enumerable.Range(0, outF).Select(_ => random.Next(-20000, 20000)).ToArray();
         var (multipliers, shifts) = Int8Requant.RandomScales(random, outF, inF);
@@ -64,15 +64,11 @@ public unsafe class Int8SimdLinearTests
         var linear = new Int8SimdLinear(p, batch, w, path);
         var fused = Enumerable.Repeat((sbyte)-77, expected.Length).ToArray();
         var accumulator = Enumerable.Repeat(-777, expected.Length).ToArray();
-        fixed (sbyte* xs = x, outputs = fused)
-        fixed (int* b = bias, m = multipliers, s = shifts, acc = accumulator)
-        {
-            linear.Run(xs, b, m, s, outputs, acc, RequantizeKernels.Fused);
-            Assert.Equal(reference, fused);
-            linear.Run(xs, b, m, s, outputs, acc, RequantizeKernels.AddSumWrite);
-            Assert.Equal(sums.Select(v => (int)v), accumulator);
-            linear.Run(xs, b, m, s, outputs, acc, RequantizeKernels.AddSumAccumulate);
-            Assert.Equal(sums.Select(v => (int)(2 * v)), accumulator);
-        }
+        linear.Run(x, bias, multipliers, shifts, fused, accumulator, RequantizeKernels.Fused);
+        Assert.Equal(reference, fused);
+        linear.Run(x, bias, multipliers, shifts, fused, accumulator, RequantizeKernels.AddSumWrite);
+        Assert.Equal(sums.Select(v => (int)v), accumulator);
+        linear.Run(x, bias, multipliers, shifts, fused, accumulator, RequantizeKernels.AddSumAccumulate);
+        Assert.Equal(sums.Select(v => (int)(2 * v)), accumulator);
     }
 }

@@ -7,7 +7,7 @@ using Case = GpuEngine.Tests.Backends.Int8SimdConvTests.Case;
 namespace GpuEngine.Tests.Backends;
 
 /// <summary>Random int8 operands of one conv case, its exact sums by the definition, and both ways to run it.</summary>
-internal sealed unsafe record Operands(Case Case, sbyte[] Input, sbyte[] Weight, int[] Bias, int[] Multipliers, int[] Shifts, int OutputZp)
+internal sealed record Operands(Case Case, sbyte[] Input, sbyte[] Weight, int[] Bias, int[] Multipliers, int[] Shifts, int OutputZp)
 {
     public static Operands Make(Case c, Random random)
     {
@@ -15,7 +15,7 @@ internal sealed unsafe record Operands(Case Case, sbyte[] Input, sbyte[] Weight,
         var (multipliers, shifts) = Int8Requant.RandomScales(random, c.Cout, depth);
         // Weights as the quantizer makes them (−127..127); inputs over the whole int8 range, −128 included.
         var weight = Enumerable.Range(0, c.Cout * depth).Select(_ => (sbyte)random.Next(-127, 128)).ToArray();
-        return new(c, Reference.RandomInt8(random, c.Batch * c.Cin * c.H * c.W), weight,
+        return new(c, GpuEngine.Tests.Kernels.Reference.RandomInt8(random, c.Batch * c.Cin * c.H * c.W), weight,
             Enumerable.Range(0, c.Cout).Select(_ => random.Next(-20000, 20000)).ToArray(), multipliers, shifts, random.Next(-5, 6));
     }
 
@@ -86,12 +86,7 @@ internal sealed unsafe record Operands(Case Case, sbyte[] Input, sbyte[] Weight,
 
     public void Run(object kernel, sbyte[] output, int[] accumulator, int mode)
     {
-        fixed (sbyte* input = Input)
-        fixed (int* bias = Bias, multipliers = Multipliers, shifts = Shifts, acc = accumulator)
-        fixed (sbyte* outputs = output)
-        {
-            if (kernel is Int8SimdConv2d conv) conv.Run(input, bias, multipliers, shifts, outputs, acc, mode);
-            else ((Int8SimdDepthwiseConv2d)kernel).Run(input, bias, multipliers, shifts, outputs, acc, mode);
-        }
+        if (kernel is Int8SimdConv2d conv) conv.Run(Input, Bias, Multipliers, Shifts, output, accumulator, mode);
+        else ((Int8SimdDepthwiseConv2d)kernel).Run(Input, Bias, Multipliers, Shifts, output, accumulator, mode);
     }
 }

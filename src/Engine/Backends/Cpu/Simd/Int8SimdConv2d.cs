@@ -7,7 +7,7 @@ namespace GpuEngine.Backends.Cpu.Simd;
 /// channels innermost, padded to the path's lane), times an im2col of the input packed per chunk of 64 output pixels
 /// into this thread's scratch, by <see cref="Int8GemmMicroKernels"/>. Same arguments, same int32 sums (integer sums do
 /// not depend on their order) and the same store as <see cref="Int8Conv2dKernels.Int8Conv2d"/>: bit-exact. Threads
-/// take (group, pixel chunk, channel range) items. One <see cref="Run"/> at a time per instance.
+/// take (group, pixel chunk, channel range) items. One run at a time per instance.
 /// </summary>
 public sealed unsafe partial class Int8SimdConv2d
 {
@@ -55,6 +55,14 @@ public sealed unsafe partial class Int8SimdConv2d
     /// The conv of <paramref name="input"/> (int8 NCHW) into <paramref name="output"/> (mode Fused) or
     /// <paramref name="accumulator"/> (AddSum modes); <paramref name="bias"/> is read when the params say HasBias.
     /// </summary>
+    /// <summary><see cref="Run(sbyte*, int*, int*, int*, sbyte*, int*, int)"/> over spans (tests, callers without pointers).</summary>
+    public void Run(ReadOnlySpan<sbyte> input, ReadOnlySpan<int> bias, ReadOnlySpan<int> multiplier, ReadOnlySpan<int> shift, Span<sbyte> output, Span<int> accumulator, int mode)
+    {
+        fixed (sbyte* x = input, y = output)
+        fixed (int* b = bias, m = multiplier, s = shift, a = accumulator)
+            Run(x, b, m, s, y, a, mode);
+    }
+
     public void Run(sbyte* input, int* bias, int* multiplier, int* shift, sbyte* output, int* accumulator, int mode)
     {
         _body.Set(input, bias, new Int8Epilogue(mode, multiplier, shift, output, accumulator, _p.OutputZeroPoint, _p.ClampMin, _p.ClampMax));
