@@ -66,6 +66,8 @@ public sealed partial class InferenceSession
         state.Launches = Quantization is not null
             ? PrepareInt8(state, context)
             : [.. ExecutionGraph.Nodes.SelectMany(n => OpLaunchers.Plan(n, context))];
+        // Fixed tactics take each launch's best-known kernel now (on the cpu: the SIMD ones, weights packed here).
+        if (Options.Tactics == Tactics.TacticMode.Fixed) state.Launches = [.. state.Launches.Select(Tactics.TacticCandidates.Fixed)];
     }
 
     /// <summary>One buffer for all activations; each tensor at its planned offset.</summary>

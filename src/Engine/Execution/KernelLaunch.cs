@@ -12,8 +12,21 @@ public sealed record KernelLaunch(Node Node, KernelDescriptor Kernel, LaunchGrid
 {
     public void Run(Backend backend) => backend.Launch(Kernel, Grid, Arguments);
 
+    /// <summary>
+    /// The launch whose counting stands for this one's (null: this one counts itself). The cpu SIMD tactics read memory
+    /// through pointers, not counted views, so they count as their reference kernel: the reference runs counted, then
+    /// this launch runs again so the output is this launch's.
+    /// </summary>
+    public KernelLaunch? CountedAs { get; init; }
+
     /// <summary>Runs the launch counting the bytes it moves in device memory (<see cref="Backend.LaunchCounting"/>).</summary>
-    public long RunCounting(Backend backend) => backend.LaunchCounting(Kernel, Grid, Arguments);
+    public long RunCounting(Backend backend)
+    {
+        if (CountedAs is null) return backend.LaunchCounting(Kernel, Grid, Arguments);
+        long bytes = CountedAs.RunCounting(backend);
+        Run(backend);
+        return bytes;
+    }
 }
 
 /// <summary>Bytes of a device buffer that hold one tensor: the buffer, the byte offset, the element count.</summary>

@@ -1,4 +1,5 @@
 using GpuEngine.Backends;
+using GpuEngine.Backends.Cpu.Simd;
 using GpuEngine.Kernels;
 using GpuEngine.Kernels.Ops;
 
@@ -6,7 +7,8 @@ namespace GpuEngine.Execution.Tactics;
 
 /// <summary>
 /// The candidate kernels of a launch. The launch as planned is always the first candidate ("reference"); the conv
-/// GEMMs (fp32 and int8, including Linear planned as a 1×1 conv) add their 32 × 32 tile variant. Launches of other
+/// GEMMs (fp32 and int8, including Linear planned as a 1×1 conv) add their 32 × 32 tile variant; on the cpu device every
+/// SIMD tactic that applies (<see cref="CpuTactics"/>: conv, depthwise conv, linear) follows. Launches of other
 /// kernels, and int8 launches that accumulate into their output (addsum accumulate: running one twice would add
 /// twice), have no candidates and are not tuned.
 /// </summary>
@@ -58,10 +60,18 @@ public static class TacticCandidates
             var grid = Grid(a, Int8Batch, Int8OutH, Int8OutChannels, Int8Groups, Int8Conv2dKernels.SmallTile);
             list.Add(new("tile32", launch with { Kernel = GeneratedKernels.Int8Conv2dKernels_Int8Conv2dTile32, Grid = grid }, written));
         }
+        else if (CpuTactics.Written(launch) is int written) list.Add(new(Reference, launch, written));
         else return [];
+        list.AddRange(CpuTactics.Candidates(launch));
         if (ExtraForTests is { } extra) list.AddRange(extra(launch, list[0].Written));
         return list;
     }
+
+    /// <summary>
+    /// The launch <c>--tactics fixed</c> runs: the best-known kernel without timing. On the cpu device that is the first
+    /// SIMD tactic that applies (bound and packed now); elsewhere, and where none applies, the launch as planned.
+    /// </summary>
+    public static KernelLaunch Fixed(KernelLaunch launch) => CpuTactics.Candidates(launch).FirstOrDefault()?.Launch ?? launch;
 
     /// <summary>16 × 16 items per group; groups cover (batch·outH·outW) columns and (cout / groups) rows in tiles of <paramref name="tile"/>.</summary>
     private static LaunchGrid Grid(KernelArgument[] a, int batch, int outH, int outChannels, int groups, int tile)

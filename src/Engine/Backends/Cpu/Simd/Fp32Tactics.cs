@@ -1,0 +1,72 @@
+using GpuEngine.Execution;
+using GpuEngine.Kernels;
+using static GpuEngine.Backends.Cpu.Simd.TacticArguments;
+
+namespace GpuEngine.Backends.Cpu.Simd;
+
+/// <summary>The "simd" tactic of fp32 <c>Conv2dKernels.Conv2d</c> launches: <see cref="Fp32Conv2d"/> (every shape).</summary>
+internal sealed unsafe class Fp32Conv2dTactic : ICpuTactic
+{
+    public string Name => "simd";
+    public string KernelName => "Conv2dSimd";
+
+    public bool TryApply(KernelLaunch launch, out int written)
+    {
+        written = 3;
+        return ReferenceEquals(launch.Kernel, GeneratedKernels.Conv2dKernels_Conv2d);
+    }
+
+    public CpuTacticRun Bind(KernelLaunch launch)
+    {
+        var a = launch.Arguments;
+        var shape = Fp32Conv2dShape.FromArguments(a);
+        var packed = PackedWeights.GetOrPack(a[1], $"fp32-conv-panels:{shape.Groups}x{shape.RowsPerGroup}x{shape.Depth}",
+            () => Fp32Conv2d.Pack(shape, Copy<float>(a[1])));
+        return new Fp32Conv2d(shape, packed, Pointer<float>(a[0]), Pointer<float>(a[2]), Pointer<float>(a[3]), Keep(a));
+    }
+}
+
+/// <summary>The "simd" tactic of <c>DepthwiseConv2dKernels.DepthwiseConv2d</c> launches: <see cref="Fp32Depthwise"/>.</summary>
+internal sealed unsafe class Fp32DepthwiseTactic : ICpuTactic
+{
+    public string Name => "simd";
+    public string KernelName => "DepthwiseConv2dSimd";
+
+    public bool TryApply(KernelLaunch launch, out int written)
+    {
+        written = 3;
+        return ReferenceEquals(launch.Kernel, GeneratedKernels.DepthwiseConv2dKernels_DepthwiseConv2d);
+    }
+
+    public CpuTacticRun Bind(KernelLaunch launch)
+    {
+        var a = launch.Arguments;
+        return new Fp32Depthwise(Fp32DepthwiseShape.FromArguments(a), Pointer<float>(a[0]), Pointer<float>(a[1]), Pointer<float>(a[2]),
+            Pointer<float>(a[3]), Keep(a));
+    }
+}
+
+/// <summary>The "simd" tactic of both Linear kernels (<c>LinearRows</c>, <c>LinearTiled</c>): <see cref="Fp32Linear"/>.</summary>
+internal sealed unsafe class Fp32LinearTactic : ICpuTactic
+{
+    public string Name => "simd";
+    public string KernelName => "LinearSimd";
+
+    public bool TryApply(KernelLaunch launch, out int written)
+    {
+        written = 3;
+        return ReferenceEquals(launch.Kernel, GeneratedKernels.LinearKernels_LinearRows) || ReferenceEquals(launch.Kernel, GeneratedKernels.LinearKernels_LinearTiled);
+    }
+
+    public CpuTacticRun Bind(KernelLaunch launch)
+    {
+        var a = launch.Arguments;
+        // LinearRows: (in, out, hasBias, activation) at 4..7, the batch from the output; LinearTiled: (batch, in, out, hasBias, activation) at 4..8.
+        bool rows = ReferenceEquals(launch.Kernel, GeneratedKernels.LinearKernels_LinearRows);
+        int at = rows ? 4 : 5;
+        int inFeatures = a[at].ScalarBits, outFeatures = a[at + 1].ScalarBits;
+        int batch = rows ? (int)(a[3].Length / outFeatures) : a[4].ScalarBits;
+        return new Fp32Linear(batch, inFeatures, outFeatures, a[at + 2].ScalarBits != 0, a[at + 3].ScalarBits,
+            Pointer<float>(a[0]), Pointer<float>(a[1]), Pointer<float>(a[2]), Pointer<float>(a[3]), Keep(a));
+    }
+}
