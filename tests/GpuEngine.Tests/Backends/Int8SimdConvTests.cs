@@ -87,24 +87,16 @@ public class Int8SimdConvTests
         }
     }
 
-    /// <summary>Limit caps the path (the switch tests use to cover AVX2 on a VNNI machine), null restores the widest.</summary>
+    /// <summary>Force narrows the path for this flow (how tests cover AVX2 on a VNNI machine) and restores it when disposed.</summary>
     [Fact]
-    public void Limit_ForcesANarrowerPath()
+    public void Force_NarrowsThePathAndRestoresIt()
     {
-        var before = Int8Simd.Limit;
-        try
-        {
-            Int8Simd.Limit = Int8SimdPath.Avx2;
-            Assert.Equal(Int8Simd.Widest >= Int8SimdPath.Avx2 ? Int8SimdPath.Avx2 : Int8Simd.Widest, Int8Simd.Current);
-            Int8Simd.Limit = Int8SimdPath.None;
-            Assert.Equal(Int8SimdPath.None, Int8Simd.Current);
-            Int8Simd.Limit = null;
-            Assert.Equal(Int8Simd.Widest, Int8Simd.Current);
-        }
-        finally
-        {
-            Int8Simd.Limit = before;
-        }
+        var widest = Int8Simd.Current;
+        using (Int8Simd.Force(Int8SimdPath.Avx2))
+            Assert.Equal(widest >= Int8SimdPath.Avx2 ? Int8SimdPath.Avx2 : widest, Int8Simd.Current);
+        using (Int8Simd.Force(Int8SimdPath.None)) Assert.Equal(Int8SimdPath.None, Int8Simd.Current);
+        Assert.Equal(widest, Int8Simd.Current);
+        Assert.Equal(Int8Simd.Widest, widest);
     }
 
     private static LaunchGrid Grid(Case c)

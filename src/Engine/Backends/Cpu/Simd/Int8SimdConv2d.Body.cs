@@ -30,8 +30,9 @@ public sealed unsafe partial class Int8SimdConv2d
             fixed (byte* packed = scratch)
             fixed (byte* weights = c._weights)
             {
-                c.Pack(packed, _input, g, c0, count);
+                c.PackColumns(packed, _input, g, c0, count);
                 int rowBytes = c._steps * 4;
+                int* correction = (int*)(weights + c._p.OutChannels * rowBytes);
                 int m0 = part * c._rowsPerPart, m1 = Math.Min(c._rows, m0 + c._rowsPerPart);
                 for (int m = m0; m < m1; m += Int8GemmMicroKernels.Rows)
                 {
@@ -40,7 +41,7 @@ public sealed unsafe partial class Int8SimdConv2d
                     for (int j = 0; j < count; j += Int8GemmMicroKernels.Columns)
                     {
                         Int8GemmMicroKernels.Run(c._path, rows, packed + j * 4, stepBytes, weights + channel * rowBytes, rowBytes, c._steps, tile);
-                        c.StoreTile(tile, rows, channel, c0 + j, Math.Min(Int8GemmMicroKernels.Columns, count - j), _bias, _epilogue);
+                        c.StoreTile(tile, correction, rows, channel, c0 + j, Math.Min(Int8GemmMicroKernels.Columns, count - j), _bias, _epilogue);
                     }
                 }
             }
@@ -48,13 +49,13 @@ public sealed unsafe partial class Int8SimdConv2d
     }
 
     /// <summary>Adds bias and correction to a micro-tile and stores its columns [column, column + width) of each row.</summary>
-    private void StoreTile(int* tile, int rows, int channel, int column, int width, int* bias, in Int8Epilogue epilogue)
+    private void StoreTile(int* tile, int* correction, int rows, int channel, int column, int width, int* bias, in Int8Epilogue epilogue)
     {
         int cout = _p.OutChannels;
         for (int r = 0; r < rows; r++)
         {
             int co = channel + r;
-            int add = (_p.HasBias != 0 ? bias[co] : 0) - _correction[co];
+            int add = (_p.HasBias != 0 ? bias[co] : 0) - correction[co];
             int b = column / _pixels, q = column % _pixels;
             int* sums = tile + r * Int8GemmMicroKernels.Columns;
             for (int j = 0; j < width; j++)
@@ -69,7 +70,7 @@ public sealed unsafe partial class Int8SimdConv2d
     /// The im2col of columns [c0, c0 + count) of group <paramref name="g"/> in the micro-kernels' layout: per k step,
     /// 4 bytes a column (VNNI: 4 channels as u8 = x + 128; AVX2: 2 channels as int16); padding reads the input zero point.
     /// </summary>
-    private void Pack(byte* dst, sbyte* input, int g, int c0, int count)
+    private void PackColumns(byte* dst, sbyte* input, int g, int c0, int count)
     {
         var p = _p;
         int cinG = p.InChannels / p.Groups, stepBytes = ChunkColumns * 4, zp = p.InputZeroPoint;

@@ -18,7 +18,6 @@ public sealed unsafe partial class Int8SimdConv2d
     private readonly Int8SimdPath _path;
     private readonly int _laneK, _cinPadded, _steps, _rows, _columns, _pixels, _chunks, _parts, _rowsPerPart;
     private readonly byte[] _weights;
-    private readonly int[] _correction;
     private readonly Body _body;
 
     /// <summary>Whether this kernel computes <paramref name="p"/> on <paramref name="path"/> (depthwise convs take <see cref="Int8SimdDepthwiseConv2d"/>).</summary>
@@ -26,19 +25,21 @@ public sealed unsafe partial class Int8SimdConv2d
         path != Int8SimdPath.None && !Int8SimdDepthwiseConv2d.Applies(p, path) && p.Groups > 0 && p.OutChannels % p.Groups == 0;
 
     /// <summary>Packs <paramref name="weight"/> (int8 [cout, cin/groups, kh, kw]) for <paramref name="path"/>.</summary>
-    public Int8SimdConv2d(Int8Conv2dParams p, ReadOnlySpan<sbyte> weight, Int8SimdPath path)
+    public Int8SimdConv2d(Int8Conv2dParams p, ReadOnlySpan<sbyte> weight, Int8SimdPath path) : this(p, Pack(p, weight, path), path) { }
+
+    /// <summary>A kernel over weights <see cref="Pack"/> made for the same params and path (shared by every instance).</summary>
+    public Int8SimdConv2d(Int8Conv2dParams p, byte[] packed, Int8SimdPath path)
     {
         if (path == Int8SimdPath.None) throw new ArgumentException("no SIMD path", nameof(path));
         _p = p;
         _path = path;
         _laneK = Int8Simd.LaneK(path);
-        int cinG = p.InChannels / p.Groups, taps = p.KernelH * p.KernelW;
-        _cinPadded = (cinG + _laneK - 1) / _laneK * _laneK;
-        _steps = taps * _cinPadded / _laneK;
+        (_cinPadded, _steps) = Geometry(p, path);
         _rows = p.OutChannels / p.Groups;
         _pixels = p.OutH * p.OutW;
         _columns = p.Batch * _pixels;
-        (_weights, _correction) = PackWeights(weight, cinG, taps);
+        if (packed.Length != PackedBytes(p, _steps)) throw new ArgumentException("packed for another shape or path", nameof(packed));
+        _weights = packed;
         _chunks = (_columns + ChunkColumns - 1) / ChunkColumns;
         // Enough items for every core even on a 7×7 map: split the channels too, in multiples of the micro-tile's rows.
         int target = 4 * Environment.ProcessorCount;
@@ -46,6 +47,43 @@ public sealed unsafe partial class Int8SimdConv2d
         _rowsPerPart = ((_rows + parts - 1) / parts + Int8GemmMicroKernels.Rows - 1) / Int8GemmMicroKernels.Rows * Int8GemmMicroKernels.Rows;
         _parts = (_rows + _rowsPerPart - 1) / _rowsPerPart;
         _body = new Body(this);
+    }
+
+    /// <summary>Channels per tap padded to the path's lane, and k steps (4 bytes a column each) over the depth.</summary>
+    private static (int CinPadded, int Steps) Geometry(in Int8Conv2dParams p, Int8SimdPath path)
+    {
+        int lane = Int8Simd.LaneK(path), cinG = p.InChannels / p.Groups;
+        int cinPadded = (cinG + lane - 1) / lane * lane;
+        return (cinPadded, p.KernelH * p.KernelW * cinPadded / lane);
+    }
+
+    /// <summary>Rows of 4·steps bytes, then one int32 correction per output channel.</summary>
+    private static int PackedBytes(in Int8Conv2dParams p, int steps) => p.OutChannels * (steps * 4 + 4);
+
+    /// <summary>
+    /// The packed weights: rows [cout][steps · 4 bytes], k = (tap, channel), s8 for VNNI or int16 for AVX2, then per
+    /// channel the int32 to subtract (VNNI: 128·Σw, the +128 offset of the activations; AVX2: 0).
+    /// </summary>
+    public static byte[] Pack(in Int8Conv2dParams p, ReadOnlySpan<sbyte> weight, Int8SimdPath path)
+    {
+        var (cinPadded, steps) = Geometry(p, path);
+        int cinG = p.InChannels / p.Groups, taps = p.KernelH * p.KernelW, rowBytes = steps * 4;
+        var packed = GC.AllocateArray<byte>(PackedBytes(p, steps), pinned: true);
+        fixed (byte* basePtr = packed)
+        {
+            int* correction = (int*)(basePtr + p.OutChannels * rowBytes);
+            for (int co = 0; co < p.OutChannels; co++)
+                for (int ci = 0; ci < cinG; ci++)
+                    for (int t = 0; t < taps; t++)
+                    {
+                        sbyte w = weight[(co * cinG + ci) * taps + t];
+                        int k = t * cinPadded + ci;
+                        if (path == Int8SimdPath.AvxVnni) ((sbyte*)basePtr)[co * rowBytes + k] = w;
+                        else ((short*)(basePtr + co * rowBytes))[k] = w;
+                        correction[co] += path == Int8SimdPath.AvxVnni ? 128 * w : 0;
+                    }
+        }
+        return packed;
     }
 
     /// <summary>The path this instance was packed for.</summary>
@@ -68,25 +106,5 @@ public sealed unsafe partial class Int8SimdConv2d
         _body.Set(input, bias, new Int8Epilogue(mode, multiplier, shift, output, accumulator, _p.OutputZeroPoint, _p.ClampMin, _p.ClampMax));
         CpuParallel.For(_p.Groups * _chunks * _parts, _body);
         _body.Set(null, null, default);
-    }
-
-    /// <summary>Rows [cout][steps · 4 bytes]: s8 for VNNI (with 128·Σw to subtract), int16 for AVX2; k = (tap, channel).</summary>
-    private (byte[] Weights, int[] Correction) PackWeights(ReadOnlySpan<sbyte> weight, int cinG, int taps)
-    {
-        int rowBytes = _steps * 4;
-        var packed = GC.AllocateArray<byte>(_p.OutChannels * rowBytes + 64, pinned: true);
-        var correction = new int[_p.OutChannels];
-        fixed (byte* basePtr = packed)
-            for (int co = 0; co < _p.OutChannels; co++)
-                for (int ci = 0; ci < cinG; ci++)
-                    for (int t = 0; t < taps; t++)
-                    {
-                        sbyte w = weight[(co * cinG + ci) * taps + t];
-                        int k = t * _cinPadded + ci;
-                        if (_path == Int8SimdPath.AvxVnni) ((sbyte*)basePtr)[co * rowBytes + k] = w;
-                        else ((short*)(basePtr + co * rowBytes))[k] = w;
-                        correction[co] += _path == Int8SimdPath.AvxVnni ? 128 * w : 0;
-                    }
-        return (packed, correction);
     }
 }

@@ -24,11 +24,22 @@ public sealed unsafe class Int8SimdDepthwiseConv2d : ICpuParallelBody
         path != Int8SimdPath.None && p.Groups > 1 && p.Groups == p.InChannels && p.Groups == p.OutChannels;
 
     /// <summary>Keeps <paramref name="weight"/> (int8 [channels, 1, kh, kw]) as int32 taps.</summary>
-    public Int8SimdDepthwiseConv2d(Int8Conv2dParams p, ReadOnlySpan<sbyte> weight)
+    public Int8SimdDepthwiseConv2d(Int8Conv2dParams p, ReadOnlySpan<sbyte> weight) : this(p, Pack(weight)) { }
+
+    /// <summary>The weights widened to int32, the taps the kernel broadcasts.</summary>
+    public static int[] Pack(ReadOnlySpan<sbyte> weight)
     {
+        var taps = GC.AllocateArray<int>(weight.Length, pinned: true);
+        for (int i = 0; i < taps.Length; i++) taps[i] = weight[i];
+        return taps;
+    }
+
+    /// <summary>A kernel over taps <see cref="Pack"/> made ([channels · kh · kw] int32).</summary>
+    public Int8SimdDepthwiseConv2d(Int8Conv2dParams p, int[] taps)
+    {
+        if (taps.Length != p.OutChannels * p.KernelH * p.KernelW) throw new ArgumentException("taps of another shape", nameof(taps));
         _p = p;
-        _weights = new int[p.OutChannels * p.KernelH * p.KernelW];
-        for (int i = 0; i < _weights.Length; i++) _weights[i] = weight[i];
+        _weights = taps;
         _paddedH = p.Height + 2 * p.PadH;
         _paddedW = p.Width + 2 * p.PadW;
         // Phase x mod stride holds columns x = phase + stride·i; 8 columns of slack for the last vector's over-read.

@@ -17,13 +17,16 @@ public sealed unsafe class Int8SimdLinear : ICpuParallelBody
     private readonly Int8SimdPath _path;
     private readonly int _batch, _vectorK, _blocks;
     private readonly byte[] _weights;
-    private readonly sbyte[] _signed;
+    private readonly int _signedOffset;
     private sbyte* _input;
     private int* _bias;
     private Int8Epilogue _epilogue;
 
     /// <summary>Packs <paramref name="weight"/> (int8 [out, in]) for <paramref name="path"/>; <paramref name="batch"/> rows of x per run.</summary>
-    public Int8SimdLinear(Int8LinearParams p, int batch, ReadOnlySpan<sbyte> weight, Int8SimdPath path)
+    public Int8SimdLinear(Int8LinearParams p, int batch, ReadOnlySpan<sbyte> weight, Int8SimdPath path) : this(p, batch, Pack(p, weight, path), path) { }
+
+    /// <summary>A kernel over weights <see cref="Pack"/> made for the same params and path.</summary>
+    public Int8SimdLinear(Int8LinearParams p, int batch, byte[] packed, Int8SimdPath path)
     {
         if (path == Int8SimdPath.None) throw new ArgumentException("no SIMD path", nameof(path));
         _p = p;
@@ -31,17 +34,31 @@ public sealed unsafe class Int8SimdLinear : ICpuParallelBody
         _batch = batch;
         _vectorK = p.InFeatures / 32 * 32;
         _blocks = (p.OutFeatures + Block - 1) / Block;
-        _signed = weight.ToArray();
-        int width = path == Int8SimdPath.AvxVnni ? 1 : 2;
-        _weights = GC.AllocateArray<byte>(p.OutFeatures * _vectorK * width + 64, pinned: true);
-        fixed (byte* w = _weights)
+        _signedOffset = p.OutFeatures * _vectorK * Width(path);
+        if (packed.Length != _signedOffset + p.OutFeatures * p.InFeatures) throw new ArgumentException("packed for another shape or path", nameof(packed));
+        _weights = packed;
+    }
+
+    private static int Width(Int8SimdPath path) => path == Int8SimdPath.AvxVnni ? 1 : 2;
+
+    /// <summary>
+    /// The packed weights: the vector part of k per row (VNNI: u8 = w + 128; AVX2: int16), then the weights as given
+    /// (the scalar tail reads them).
+    /// </summary>
+    public static byte[] Pack(in Int8LinearParams p, ReadOnlySpan<sbyte> weight, Int8SimdPath path)
+    {
+        int vectorK = p.InFeatures / 32 * 32, signedOffset = p.OutFeatures * vectorK * Width(path);
+        var packed = GC.AllocateArray<byte>(signedOffset + p.OutFeatures * p.InFeatures, pinned: true);
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(weight).CopyTo(packed.AsSpan(signedOffset));
+        fixed (byte* w = packed)
             for (int o = 0; o < p.OutFeatures; o++)
-                for (int k = 0; k < _vectorK; k++)
+                for (int k = 0; k < vectorK; k++)
                 {
                     sbyte v = weight[o * p.InFeatures + k];
-                    if (path == Int8SimdPath.AvxVnni) w[o * _vectorK + k] = (byte)(v + 128);
-                    else ((short*)w)[o * _vectorK + k] = v;
+                    if (path == Int8SimdPath.AvxVnni) w[o * vectorK + k] = (byte)(v + 128);
+                    else ((short*)w)[o * vectorK + k] = v;
                 }
+        return packed;
     }
 
     /// <summary>x int8 [batch, in] into output int8 [batch, out] (Fused) or the int32 accumulator (AddSum modes).</summary>
@@ -69,7 +86,6 @@ public sealed unsafe class Int8SimdLinear : ICpuParallelBody
         sbyte* x = _input + (long)n * k;
         int* sums = stackalloc int[4];
         fixed (byte* weights = _weights)
-        fixed (sbyte* signed = _signed)
             for (int o = o0; o < o1; o += 4)
             {
                 int rows = Math.Min(4, o1 - o);
@@ -78,7 +94,7 @@ public sealed unsafe class Int8SimdLinear : ICpuParallelBody
                 for (int r = 0; r < rows; r++)
                 {
                     int sum = sums[r];
-                    sbyte* w = signed + (long)(o + r) * k;
+                    sbyte* w = (sbyte*)weights + _signedOffset + (long)(o + r) * k;
                     for (int i = _vectorK; i < k; i++) sum += x[i] * w[i];
                     _epilogue.Store(sum + (_p.HasBias != 0 ? _bias[o + r] : 0), o + r, n * _p.OutFeatures + o + r);
                 }

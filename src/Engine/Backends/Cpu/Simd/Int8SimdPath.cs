@@ -33,20 +33,24 @@ public static class Int8Simd
     public static Int8SimdPath Widest { get; } =
         AvxVnni.IsSupported ? Int8SimdPath.AvxVnni : Avx2.IsSupported ? Int8SimdPath.Avx2 : Int8SimdPath.None;
 
-    private static volatile int s_limit = int.MaxValue;
+    private static readonly AsyncLocal<Int8SimdPath?> s_forced = new();
 
     /// <summary>
-    /// Caps the path kernels prepared from now on use (tests force AVX2 on a VNNI machine, or None to turn the SIMD
-    /// kernels off); null restores the widest. Already prepared kernels keep their path.
+    /// The path kernels bound now use: <see cref="Widest"/>, or a narrower one forced for this async flow (binding
+    /// happens on the session-creating thread, so a forced test never reaches one running beside it).
     /// </summary>
-    public static Int8SimdPath? Limit
-    {
-        get => s_limit == int.MaxValue ? null : (Int8SimdPath)s_limit;
-        set => s_limit = value is { } v ? (int)v : int.MaxValue;
-    }
+    public static Int8SimdPath Current => s_forced.Value is { } forced && forced < Widest ? forced : Widest;
 
-    /// <summary>The path a kernel prepared now uses: the widest, capped by <see cref="Limit"/>.</summary>
-    public static Int8SimdPath Current => (int)Widest <= s_limit ? Widest : (Int8SimdPath)s_limit;
+    /// <summary>
+    /// Narrows the path for this async flow until the result is disposed: tests cover AVX2 on a VNNI machine, and
+    /// <see cref="Int8SimdPath.None"/> turns the int8 SIMD tactics off (the reference kernels run). Bound kernels keep their path.
+    /// </summary>
+    public static IDisposable Force(Int8SimdPath path)
+    {
+        var previous = s_forced.Value;
+        s_forced.Value = path;
+        return new Restore(previous);
+    }
 
     /// <summary>Every SIMD path this cpu runs, narrowest first (what the tests cover).</summary>
     public static IReadOnlyList<Int8SimdPath> Available { get; } =
@@ -54,4 +58,9 @@ public static class Int8Simd
 
     /// <summary>k values one int32 lane multiplies at once: 4 bytes for vpdpbusd, 2 int16 for vpmaddwd.</summary>
     internal static int LaneK(Int8SimdPath path) => path == Int8SimdPath.AvxVnni ? 4 : 2;
+
+    private sealed class Restore(Int8SimdPath? previous) : IDisposable
+    {
+        public void Dispose() => s_forced.Value = previous;
+    }
 }
