@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using GpuEngine.Kernels.Ops;
 
 namespace GpuEngine.Backends.Cpu.Simd;
@@ -23,8 +25,8 @@ public sealed unsafe partial class Int8SimdConv2d
             var c = conv;
             int part = index % c._parts, rest = index / c._parts;
             int chunk = rest % c._chunks, g = rest / c._chunks;
-            int c0 = chunk * ChunkColumns, count = Math.Min(ChunkColumns, c._columns - c0);
-            int stepBytes = ChunkColumns * 4;
+            int c0 = chunk * c._chunkColumns, count = Math.Min(c._chunkColumns, c._columns - c0);
+            int stepBytes = c._chunkColumns * 4;
             var scratch = Int8Scratch.Get(c._steps * stepBytes);
             int* tile = stackalloc int[Int8GemmMicroKernels.Rows * Int8GemmMicroKernels.Columns];
             fixed (byte* packed = scratch)
@@ -52,12 +54,23 @@ public sealed unsafe partial class Int8SimdConv2d
     private void StoreTile(int* tile, int* correction, int rows, int channel, int column, int width, int* bias, in Int8Epilogue epilogue)
     {
         int cout = _p.OutChannels;
+        int b0 = column / _pixels, q0 = column % _pixels;
+        // A full tile inside one image: 16 contiguous outputs per channel, stored 8 at a time.
+        bool contiguous = width == Int8GemmMicroKernels.Columns && q0 + width <= _pixels;
         for (int r = 0; r < rows; r++)
         {
             int co = channel + r;
             int add = (_p.HasBias != 0 ? bias[co] : 0) - correction[co];
-            int b = column / _pixels, q = column % _pixels;
             int* sums = tile + r * Int8GemmMicroKernels.Columns;
+            int index = (b0 * cout + co) * _pixels + q0;
+            if (contiguous)
+            {
+                var addV = Vector256.Create(add);
+                epilogue.Store8(Avx2.Add(Avx.LoadVector256(sums), addV), co, index);
+                epilogue.Store8(Avx2.Add(Avx.LoadVector256(sums + 8), addV), co, index + 8);
+                continue;
+            }
+            int b = b0, q = q0;
             for (int j = 0; j < width; j++)
             {
                 epilogue.Store(sums[j] + add, co, (b * cout + co) * _pixels + q);
@@ -73,7 +86,7 @@ public sealed unsafe partial class Int8SimdConv2d
     private void PackColumns(byte* dst, sbyte* input, int g, int c0, int count)
     {
         var p = _p;
-        int cinG = p.InChannels / p.Groups, stepBytes = ChunkColumns * 4, zp = p.InputZeroPoint;
+        int cinG = p.InChannels / p.Groups, stepBytes = _chunkColumns * 4, zp = p.InputZeroPoint;
         bool vnni = _path == Int8SimdPath.AvxVnni;
         for (int j = 0; j < count;)
         {

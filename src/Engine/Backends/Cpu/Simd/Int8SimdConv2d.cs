@@ -11,12 +11,12 @@ namespace GpuEngine.Backends.Cpu.Simd;
 /// </summary>
 public sealed unsafe partial class Int8SimdConv2d
 {
-    /// <summary>Output pixels per packed chunk (a multiple of <see cref="Int8GemmMicroKernels.Columns"/>).</summary>
+    /// <summary>Most output pixels per packed chunk (a multiple of <see cref="Int8GemmMicroKernels.Columns"/>).</summary>
     public const int ChunkColumns = 64;
 
     private readonly Int8Conv2dParams _p;
     private readonly Int8SimdPath _path;
-    private readonly int _laneK, _cinPadded, _steps, _rows, _columns, _pixels, _chunks, _parts, _rowsPerPart;
+    private readonly int _laneK, _cinPadded, _steps, _rows, _columns, _pixels, _chunks, _chunkColumns, _parts, _rowsPerPart;
     private readonly byte[] _weights;
     private readonly Body _body;
 
@@ -40,9 +40,13 @@ public sealed unsafe partial class Int8SimdConv2d
         _columns = p.Batch * _pixels;
         if (packed.Length != PackedBytes(p, _steps)) throw new ArgumentException("packed for another shape or path", nameof(packed));
         _weights = packed;
-        _chunks = (_columns + ChunkColumns - 1) / ChunkColumns;
-        // Enough items for every core even on a 7×7 map: split the channels too, in multiples of the micro-tile's rows.
+        // Enough items for every core even on a 7×7 map: chunks down to one micro-tile (each packs only its own
+        // columns), then the channels split too (each part packs the chunk again), in multiples of the tile's rows.
         int target = 4 * Environment.ProcessorCount;
+        int perItem = (_columns + target - 1) / target;
+        _chunkColumns = Math.Clamp((perItem + Int8GemmMicroKernels.Columns - 1) / Int8GemmMicroKernels.Columns * Int8GemmMicroKernels.Columns,
+            Int8GemmMicroKernels.Columns, ChunkColumns);
+        _chunks = (_columns + _chunkColumns - 1) / _chunkColumns;
         int parts = Math.Clamp((target + p.Groups * _chunks - 1) / (p.Groups * _chunks), 1, Math.Max(1, _rows / 16));
         _rowsPerPart = ((_rows + parts - 1) / parts + Int8GemmMicroKernels.Rows - 1) / Int8GemmMicroKernels.Rows * Int8GemmMicroKernels.Rows;
         _parts = (_rows + _rowsPerPart - 1) / _rowsPerPart;

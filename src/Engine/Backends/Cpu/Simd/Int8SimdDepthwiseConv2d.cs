@@ -94,8 +94,13 @@ public sealed unsafe class Int8SimdDepthwiseConv2d : ICpuParallelBody
                             acc = Avx2.Add(acc, Avx2.MultiplyLow(Avx.LoadVector256(row), Vector256.Create(w[ky * p.KernelW + kx])));
                         }
                     }
-                    Avx.Store(sums, acc);
                     int width = Math.Min(8, p.OutW - ox);
+                    if (width == 8)
+                    {
+                        _epilogue.Store8(Avx2.Add(acc, Vector256.Create(add)), channel, outBase + oy * p.OutW + ox);
+                        continue;
+                    }
+                    Avx.Store(sums, acc);
                     for (int j = 0; j < width; j++) _epilogue.Store(sums[j] + add, channel, outBase + oy * p.OutW + ox + j);
                 }
         }
