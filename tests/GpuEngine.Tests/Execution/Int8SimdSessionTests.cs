@@ -45,6 +45,7 @@ public sealed class Int8SimdSessionTests
                 var names = simd.Launches.Select(l => l.Kernel.Name).ToHashSet();
                 Assert.Contains("Int8Conv2dSimd", names);
                 Assert.Contains("Int8LinearSimd", names);
+                Assert.Contains("Int8GlobalAvgPoolSimd", names);
                 Assert.DoesNotContain(GeneratedKernels.Int8Conv2dKernels_Int8Conv2d.Name, names);
                 var expected = reference.Run(input).Floats.ToArray();
                 Assert.Contains(expected, v => v != expected[0]);

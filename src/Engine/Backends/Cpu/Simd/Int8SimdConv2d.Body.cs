@@ -104,18 +104,29 @@ public sealed unsafe partial class Int8SimdConv2d
                     {
                         int k = (ky * p.KernelW + kx) * _cinPadded + ci;
                         byte* d = dst + k / _laneK * stepBytes + j * 4;
-                        int ix = ox0 * p.StrideW - p.PadW + kx * p.DilationW;
+                        int ix0 = ox0 * p.StrideW - p.PadW + kx * p.DilationW;
+                        // Columns [lo, hi) read the row; the rest are padding. No test inside the copy loop.
+                        int lo = 0, hi = 0;
+                        if (rowInside)
+                        {
+                            lo = ix0 >= 0 ? 0 : Math.Min(run, (-ix0 + p.StrideW - 1) / p.StrideW);
+                            hi = p.Width - ix0 <= 0 ? lo : Math.Clamp((p.Width - ix0 + p.StrideW - 1) / p.StrideW, lo, run);
+                        }
+                        sbyte* from = src + ix0;
                         if (vnni)
                         {
                             d += k & 3;
-                            for (int t = 0; t < run; t++, ix += p.StrideW)
-                                d[t * 4] = (byte)((rowInside && (uint)ix < (uint)p.Width ? src[ix] : zp) + 128);
+                            byte pad = (byte)(zp + 128);
+                            for (int t = 0; t < lo; t++) d[t * 4] = pad;
+                            for (int t = lo; t < hi; t++) d[t * 4] = (byte)(from[t * p.StrideW] + 128);
+                            for (int t = hi; t < run; t++) d[t * 4] = pad;
                         }
                         else
                         {
                             short* s = (short*)d + (k & 1);
-                            for (int t = 0; t < run; t++, ix += p.StrideW)
-                                s[t * 2] = (short)(rowInside && (uint)ix < (uint)p.Width ? src[ix] : zp);
+                            for (int t = 0; t < lo; t++) s[t * 2] = (short)zp;
+                            for (int t = lo; t < hi; t++) s[t * 2] = from[t * p.StrideW];
+                            for (int t = hi; t < run; t++) s[t * 2] = (short)zp;
                         }
                     }
                 }

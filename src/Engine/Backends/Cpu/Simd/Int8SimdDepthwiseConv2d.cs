@@ -116,10 +116,14 @@ public sealed unsafe class Int8SimdDepthwiseConv2d : ICpuParallelBody
             int iy = y - p.PadH;
             bool rowInside = (uint)iy < (uint)p.Height;
             sbyte* src = source + (long)iy * p.Width;
-            for (int x = 0; x < _paddedW; x++)
+            for (int phase = 0; phase < s; phase++)
             {
-                int ix = x - p.PadW;
-                plane[((long)(x % s) * _paddedH + y) * _phaseW + x / s] = rowInside && (uint)ix < (uint)p.Width ? src[ix] : zp;
+                int* row = plane + ((long)phase * _paddedH + y) * _phaseW;
+                for (int i = 0, x = phase; x < _paddedW; i++, x += s)
+                {
+                    int ix = x - p.PadW;
+                    row[i] = rowInside && (uint)ix < (uint)p.Width ? src[ix] : zp;
+                }
             }
         }
     }
