@@ -3,7 +3,10 @@ namespace GpuEngine.Execution.Tactics;
 /// <summary>How a session picks its conv and linear kernels.</summary>
 public enum TacticMode
 {
-    /// <summary>The launchers' kernels, as planned (the default: no measuring at the first run).</summary>
+    /// <summary>
+    /// The best-known kernel per launch, no measuring at the first run (the default): the launchers' kernels, and on the cpu
+    /// device the SIMD tactics where one applies (<see cref="TacticCandidates.Fixed"/>).
+    /// </summary>
     Fixed,
 
     /// <summary>Every candidate validated against the reference and timed on the first input; the fastest valid one runs.</summary>

@@ -28,6 +28,12 @@ public static class CpuSimd
 {
     private static readonly AsyncLocal<SimdLevel?> s_forced = new();
 
+    /// <summary>
+    /// False when the environment variable GPUENGINE_CPU_SIMD is "off" or "0": no SIMD tactic is offered, so the cpu
+    /// device runs the reference kernels (for before/after measurements and as an escape hatch).
+    /// </summary>
+    public static bool Enabled { get; } = Environment.GetEnvironmentVariable("GPUENGINE_CPU_SIMD") is not ("off" or "0");
+
     /// <summary>The widest path this machine accelerates.</summary>
     public static SimdLevel Best { get; } = Detect();
 

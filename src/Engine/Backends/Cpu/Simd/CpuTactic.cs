@@ -42,4 +42,18 @@ public abstract class CpuTacticRun : ICpuParallelBody
 
     /// <summary>One job of the launch (an output tile, a plane, a block of rows), from any worker thread.</summary>
     public abstract void Run(int index);
+
+    /// <summary>
+    /// Below this many multiply-adds a launch runs on the calling thread alone: waking a worker costs more than it saves
+    /// (tens of microseconds on a quiet machine, far more on a loaded one) when the whole launch takes about as long.
+    /// </summary>
+    public const long ParallelFromMacs = 1 << 20;
+
+    /// <summary>Runs jobs 0 .. <paramref name="jobs"/> − 1: spread over the cores, or inline when <paramref name="macs"/> is small.</summary>
+    protected void RunJobs(int jobs, long macs)
+    {
+        if (macs < ParallelFromMacs)
+            for (int i = 0; i < jobs; i++) Run(i);
+        else CpuParallel.For(jobs, this);
+    }
 }

@@ -54,5 +54,5 @@ public static class CpuTactics
     }
 
     private static bool OnCpu(KernelLaunch launch) =>
-        launch.Arguments.Length > 0 && launch.Arguments.All(a => !a.IsView || a.Buffer is CpuBuffer);
+        CpuSimd.Enabled && launch.Arguments.Length > 0 && launch.Arguments.All(a => !a.IsView || a.Buffer is CpuBuffer);
 }

@@ -57,7 +57,7 @@ public sealed unsafe class Fp32Conv2d : CpuTacticRun
     {
         _level = CpuSimd.Level;
         GC.KeepAlive(_keep);
-        CpuParallel.For(Jobs, this);
+        RunJobs(Jobs, (long)_shape.Batch * _shape.OutChannels * _shape.Pixels * _shape.Depth);
     }
 
     public override void Run(int index)

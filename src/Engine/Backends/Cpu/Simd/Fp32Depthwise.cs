@@ -33,7 +33,7 @@ public sealed unsafe class Fp32Depthwise(Fp32DepthwiseShape shape, float* input,
     {
         _level = CpuSimd.Level;
         GC.KeepAlive(keep);
-        CpuParallel.For(shape.Batch * shape.Channels, this);
+        RunJobs(shape.Batch * shape.Channels, (long)shape.Batch * shape.Channels * shape.OutH * shape.OutW * shape.KernelH * shape.KernelW * 4);
     }
 
     public override void Run(int index)

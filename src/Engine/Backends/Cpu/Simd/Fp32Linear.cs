@@ -19,7 +19,7 @@ public sealed unsafe class Fp32Linear(int batch, int inFeatures, int outFeatures
     {
         _level = CpuSimd.Level;
         GC.KeepAlive(keep);
-        CpuParallel.For((outFeatures + BlockRows - 1) / BlockRows, this);
+        RunJobs((outFeatures + BlockRows - 1) / BlockRows, (long)batch * inFeatures * outFeatures);
     }
 
     public override void Run(int index)
