@@ -79,3 +79,21 @@ internal static class Int8Scratch
         return current;
     }
 }
+
+/// <summary>How the int8 kernels spread their jobs: over the cores, or on the calling thread when the launch is small.</summary>
+internal static class Int8Jobs
+{
+    /// <summary>
+    /// Below this many multiply-adds an int8 launch runs on the calling thread alone (int8 multiply-adds are about a
+    /// quarter of an fp32 one's cost, hence twice <see cref="CpuTacticRun.ParallelFromMacs"/>): waking a worker costs more.
+    /// </summary>
+    public const long ParallelFromMacs = 2 * CpuTacticRun.ParallelFromMacs;
+
+    /// <summary>Runs jobs 0 .. <paramref name="count"/> − 1 of <paramref name="body"/>.</summary>
+    public static void Run(int count, ICpuParallelBody body, long macs)
+    {
+        if (macs < ParallelFromMacs)
+            for (int i = 0; i < count; i++) body.Run(i);
+        else CpuParallel.For(count, body);
+    }
+}

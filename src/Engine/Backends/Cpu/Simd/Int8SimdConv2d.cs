@@ -108,7 +108,7 @@ public sealed unsafe partial class Int8SimdConv2d
     public void Run(sbyte* input, int* bias, int* multiplier, int* shift, sbyte* output, int* accumulator, int mode)
     {
         _body.Set(input, bias, new Int8Epilogue(mode, multiplier, shift, output, accumulator, _p.OutputZeroPoint, _p.ClampMin, _p.ClampMax));
-        CpuParallel.For(_p.Groups * _chunks * _parts, _body);
+        Int8Jobs.Run(_p.Groups * _chunks * _parts, _body, (long)_p.OutChannels * _columns * _steps * Int8Simd.LaneK(_path));
         _body.Set(null, null, default);
     }
 }

@@ -60,7 +60,7 @@ public sealed unsafe class Int8SimdDepthwiseConv2d : ICpuParallelBody
         _input = input;
         _bias = bias;
         _epilogue = new Int8Epilogue(mode, multiplier, shift, output, accumulator, _p.OutputZeroPoint, _p.ClampMin, _p.ClampMax);
-        CpuParallel.For(_p.Batch * _p.OutChannels, this);
+        Int8Jobs.Run(_p.Batch * _p.OutChannels, this, (long)_p.Batch * _p.OutChannels * _p.OutH * _p.OutW * _p.KernelH * _p.KernelW);
         _input = null;
         _bias = null;
     }

@@ -20,7 +20,7 @@ internal sealed unsafe class Int8SimdGlobalAvgPool(sbyte* input, sbyte* output, 
     public override void Execute()
     {
         GC.KeepAlive(keep);
-        CpuParallel.For((planes + Block - 1) / Block, this);
+        Int8Jobs.Run((planes + Block - 1) / Block, this, (long)planes * pixels);
     }
 
     public override void Run(int index)

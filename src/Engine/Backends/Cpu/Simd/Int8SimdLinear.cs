@@ -75,7 +75,7 @@ public sealed unsafe class Int8SimdLinear : ICpuParallelBody
         _input = input;
         _bias = bias;
         _epilogue = new Int8Epilogue(mode, multiplier, shift, output, accumulator, _p.OutputZeroPoint, _p.ClampMin, _p.ClampMax);
-        CpuParallel.For(_batch * _blocks, this);
+        Int8Jobs.Run(_batch * _blocks, this, (long)_batch * _p.OutFeatures * _p.InFeatures);
         _input = null;
         _bias = null;
     }
