@@ -86,6 +86,11 @@ public sealed unsafe partial class Int8SimdConv2d
     private void PackColumns(byte* dst, sbyte* input, int g, int c0, int count)
     {
         var p = _p;
+        if (_path == Int8SimdPath.AvxVnni && p.KernelH == 1 && p.KernelW == 1 && p.StrideH == 1 && p.StrideW == 1 && p.PadH == 0 && p.PadW == 0)
+        {
+            PackPointwise(dst, input, g, c0, count);
+            return;
+        }
         int cinG = p.InChannels / p.Groups, stepBytes = _chunkColumns * 4, zp = p.InputZeroPoint;
         bool vnni = _path == Int8SimdPath.AvxVnni;
         for (int j = 0; j < count;)
@@ -130,6 +135,61 @@ public sealed unsafe partial class Int8SimdConv2d
                         }
                     }
                 }
+            }
+            j += run;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="PackColumns"/> for a 1×1, stride 1, unpadded conv on the VNNI path: a column is one input pixel, so
+    /// each image's part of the chunk is a contiguous run of every channel plane; 4 channels × 16 pixels are
+    /// interleaved into 16 columns of 4 bytes with two rounds of byte and word unpacks (and + 128 as xor 0x80).
+    /// </summary>
+    private void PackPointwise(byte* dst, sbyte* input, int g, int c0, int count)
+    {
+        var p = _p;
+        int cinG = p.InChannels / p.Groups, stepBytes = _chunkColumns * 4, full = cinG / 4 * 4;
+        var flip = Vector128.Create((byte)0x80);
+        for (int j = 0; j < count;)
+        {
+            int column = c0 + j, b = column / _pixels, q = column % _pixels;
+            int run = Math.Min(_pixels - q, count - j);
+            sbyte* first = input + (long)(b * p.InChannels + g * cinG) * _pixels + q;
+            for (int ci = 0; ci < full; ci += 4)
+            {
+                sbyte* x0 = first + (long)ci * _pixels;
+                sbyte* x1 = x0 + _pixels, x2 = x1 + _pixels, x3 = x2 + _pixels;
+                byte* d = dst + ci / 4 * stepBytes + j * 4;
+                int t = 0;
+                for (; t + 16 <= run; t += 16)
+                {
+                    var a = Sse2.Xor(Sse2.LoadVector128((byte*)x0 + t), flip);
+                    var bb = Sse2.Xor(Sse2.LoadVector128((byte*)x1 + t), flip);
+                    var c = Sse2.Xor(Sse2.LoadVector128((byte*)x2 + t), flip);
+                    var e = Sse2.Xor(Sse2.LoadVector128((byte*)x3 + t), flip);
+                    var abLo = Sse2.UnpackLow(a, bb).AsUInt16();
+                    var abHi = Sse2.UnpackHigh(a, bb).AsUInt16();
+                    var ceLo = Sse2.UnpackLow(c, e).AsUInt16();
+                    var ceHi = Sse2.UnpackHigh(c, e).AsUInt16();
+                    byte* o = d + t * 4;
+                    Sse2.Store(o, Sse2.UnpackLow(abLo, ceLo).AsByte());
+                    Sse2.Store(o + 16, Sse2.UnpackHigh(abLo, ceLo).AsByte());
+                    Sse2.Store(o + 32, Sse2.UnpackLow(abHi, ceHi).AsByte());
+                    Sse2.Store(o + 48, Sse2.UnpackHigh(abHi, ceHi).AsByte());
+                }
+                for (; t < run; t++)
+                {
+                    d[t * 4] = (byte)(x0[t] + 128);
+                    d[t * 4 + 1] = (byte)(x1[t] + 128);
+                    d[t * 4 + 2] = (byte)(x2[t] + 128);
+                    d[t * 4 + 3] = (byte)(x3[t] + 128);
+                }
+            }
+            for (int ci = full; ci < cinG; ci++)
+            {
+                sbyte* x = first + (long)ci * _pixels;
+                byte* d = dst + ci / 4 * stepBytes + j * 4 + (ci & 3);
+                for (int t = 0; t < run; t++) d[t * 4] = (byte)(x[t] + 128);
             }
             j += run;
         }
