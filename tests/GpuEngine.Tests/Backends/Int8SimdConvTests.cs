@@ -33,6 +33,9 @@ public class Int8SimdConvTests
         new(17, 45, 1, 1, 33, 1, 1, 1, 0, 1, 1, true, 1, 0),    // a batched Linear as a 1x1 conv
         new(1, 3, 20, 23, 16, 3, 3, 2, 1, 1, 1, true, 1, 0),    // stride 2, 120 columns (two chunks)
         new(2, 12, 6, 6, 8, 3, 3, 1, 1, 1, 4, false, 0, 0),     // grouped, 3 channels a group, batch 2
+        new(1, 8, 20, 37, 12, 3, 3, 1, 1, 1, 1, true, 1, 3),    // stride 1, rows of 37: 4-channel 16-pixel interleave + padding zp 3
+        new(2, 9, 9, 18, 5, 3, 3, 1, 2, 2, 1, false, 0, -1),    // stride 1, dilated, 9 channels (two 4-groups + one), batch 2
+        new(1, 20, 6, 19, 6, 1, 1, 1, 0, 1, 1, true, 2, 0),     // 1x1: 114 pixels, 16-pixel interleave across rows
     ];
 
     public static TheoryData<Int8SimdPath, int> PathsAndCases()

@@ -97,7 +97,13 @@ public sealed unsafe partial class Int8SimdConv2d
         {
             int column = c0 + j, b = column / _pixels, q = column % _pixels, oy = q / p.OutW, ox0 = q % p.OutW;
             int run = Math.Min(p.OutW - ox0, count - j);
-            for (int ci = 0; ci < cinG; ci++)
+            int firstScalar = 0;
+            if (vnni && p.StrideW == 1)
+            {
+                firstScalar = cinG / 4 * 4;
+                for (int ci = 0; ci < firstScalar; ci += 4) PackFour(dst, input, g, ci, b, oy, ox0, j, run);
+            }
+            for (int ci = firstScalar; ci < cinG; ci++)
             {
                 sbyte* plane = input + (long)(b * p.InChannels + g * cinG + ci) * p.Height * p.Width;
                 for (int ky = 0; ky < p.KernelH; ky++)
@@ -192,6 +198,65 @@ public sealed unsafe partial class Int8SimdConv2d
                 for (int t = 0; t < run; t++) d[t * 4] = (byte)(x[t] + 128);
             }
             j += run;
+        }
+    }
+
+    /// <summary>
+    /// Channels ci .. ci+3 of a stride-1 row segment on the VNNI path (one k step per tap): the padding columns
+    /// byte by byte, the inside 16 columns at a time, 4 channels interleaved by byte and word unpacks.
+    /// </summary>
+    private void PackFour(byte* dst, sbyte* input, int g, int ci, int b, int oy, int ox0, int j, int run)
+    {
+        var p = _p;
+        int cinG = p.InChannels / p.Groups, stepBytes = _chunkColumns * 4, planeSize = p.Height * p.Width;
+        byte pad = (byte)(p.InputZeroPoint + 128);
+        var flip = Vector128.Create((byte)0x80);
+        sbyte* plane0 = input + (long)(b * p.InChannels + g * cinG + ci) * planeSize;
+        for (int ky = 0; ky < p.KernelH; ky++)
+        {
+            int iy = oy * p.StrideH - p.PadH + ky * p.DilationH;
+            bool rowInside = (uint)iy < (uint)p.Height;
+            for (int kx = 0; kx < p.KernelW; kx++)
+            {
+                int k = (ky * p.KernelW + kx) * _cinPadded + ci;
+                byte* d = dst + k / 4 * stepBytes + j * 4;
+                int ix0 = ox0 - p.PadW + kx * p.DilationW;
+                int lo = 0, hi = 0;
+                if (rowInside)
+                {
+                    lo = ix0 >= 0 ? 0 : Math.Min(run, -ix0);
+                    hi = Math.Clamp(p.Width - ix0, lo, run);
+                }
+                uint padWord = pad * 0x01010101u;
+                for (int t = 0; t < lo; t++) ((uint*)d)[t] = padWord;
+                for (int t = hi; t < run; t++) ((uint*)d)[t] = padWord;
+                sbyte* x0 = plane0 + (long)iy * p.Width + ix0;
+                sbyte* x1 = x0 + planeSize, x2 = x1 + planeSize, x3 = x2 + planeSize;
+                int u = lo;
+                for (; u + 16 <= hi; u += 16)
+                {
+                    var a = Sse2.Xor(Sse2.LoadVector128((byte*)x0 + u), flip);
+                    var bb = Sse2.Xor(Sse2.LoadVector128((byte*)x1 + u), flip);
+                    var c = Sse2.Xor(Sse2.LoadVector128((byte*)x2 + u), flip);
+                    var e = Sse2.Xor(Sse2.LoadVector128((byte*)x3 + u), flip);
+                    var abLo = Sse2.UnpackLow(a, bb).AsUInt16();
+                    var abHi = Sse2.UnpackHigh(a, bb).AsUInt16();
+                    var ceLo = Sse2.UnpackLow(c, e).AsUInt16();
+                    var ceHi = Sse2.UnpackHigh(c, e).AsUInt16();
+                    byte* o = d + u * 4;
+                    Sse2.Store(o, Sse2.UnpackLow(abLo, ceLo).AsByte());
+                    Sse2.Store(o + 16, Sse2.UnpackHigh(abLo, ceLo).AsByte());
+                    Sse2.Store(o + 32, Sse2.UnpackLow(abHi, ceHi).AsByte());
+                    Sse2.Store(o + 48, Sse2.UnpackHigh(abHi, ceHi).AsByte());
+                }
+                for (; u < hi; u++)
+                {
+                    d[u * 4] = (byte)(x0[u] + 128);
+                    d[u * 4 + 1] = (byte)(x1[u] + 128);
+                    d[u * 4 + 2] = (byte)(x2[u] + 128);
+                    d[u * 4 + 3] = (byte)(x3[u] + 128);
+                }
+            }
         }
     }
 }
