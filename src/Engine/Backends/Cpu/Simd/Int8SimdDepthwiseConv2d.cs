@@ -116,6 +116,11 @@ public sealed unsafe class Int8SimdDepthwiseConv2d : ICpuParallelBody
             int iy = y - p.PadH;
             bool rowInside = (uint)iy < (uint)p.Height;
             sbyte* src = source + (long)iy * p.Width;
+            if (s == 1)
+            {
+                FillRow(plane + (long)y * _phaseW, rowInside ? src : null, zp);
+                continue;
+            }
             for (int phase = 0; phase < s; phase++)
             {
                 int* row = plane + ((long)phase * _paddedH + y) * _phaseW;
@@ -126,5 +131,22 @@ public sealed unsafe class Int8SimdDepthwiseConv2d : ICpuParallelBody
                 }
             }
         }
+    }
+
+    /// <summary>One padded row at stride 1: zero point at the edges, the input row widened 8 bytes at a time (vpmovsxbd); all zero point when <paramref name="src"/> is null.</summary>
+    private void FillRow(int* row, sbyte* src, int zp)
+    {
+        var p = _p;
+        if (src is null)
+        {
+            for (int x = 0; x < _paddedW; x++) row[x] = zp;
+            return;
+        }
+        for (int x = 0; x < p.PadW; x++) row[x] = zp;
+        int* inside = row + p.PadW;
+        int i = 0;
+        for (; i + 8 <= p.Width; i += 8) Avx.Store(inside + i, Avx2.ConvertToVector256Int32(src + i));
+        for (; i < p.Width; i++) inside[i] = src[i];
+        for (int x = p.PadW + p.Width; x < _paddedW; x++) row[x] = zp;
     }
 }
