@@ -41,6 +41,8 @@ public static class KernelVariants
                 Calibration = new CalibrationOptions { Samples = 1 },
                 // Both int8 modes share one calibration: it decides scales, not which kernels run.
                 Quantization = quantization,
+                // The planned (reference) kernels: fixed tactics would swap in the cpu SIMD kernels, which have no PTX.
+                Tactics = Execution.Tactics.TacticMode.Tuned,
             };
             using var session = new InferenceSession(graph, options);
             quantization ??= session.Quantization;
