@@ -42,6 +42,10 @@ public class PeerBenchmarks
     [Params("cpu", "opencl")]
     public string Device { get; set; } = "cpu";
 
+    /// <summary>The engine's precision (ONNX Runtime runs the fp32 model either way); int8 calibrates on random inputs at setup.</summary>
+    [Params("fp32", "int8")]
+    public string Precision { get; set; } = "fp32";
+
     private InferenceSession? _session;
     private OnnxRuntimePeer? _peer;
     private Tensor? _input;
@@ -56,7 +60,10 @@ public class PeerBenchmarks
             : OnnxFile.Export(WeightInitializer.Initialize(ModelLoader.Load(parts[0], shape), 0));
         var graph = OnnxFile.Import(model, parts[0], shape);
         _input = RandomInput.Uniform(shape, 0);
-        _session = new InferenceSession(graph, new SessionOptions { Device = Device });
+        _session = new InferenceSession(graph, new SessionOptions
+        {
+            Device = Device, Precision = Precision == "int8" ? GpuEngine.Planning.Precision.Int8 : GpuEngine.Planning.Precision.Fp32,
+        });
         _peer = new OnnxRuntimePeer(model);
     }
 

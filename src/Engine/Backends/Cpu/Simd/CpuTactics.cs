@@ -18,6 +18,9 @@ public static class CpuTactics
         new Fp32Conv2dTactic(),
         new Fp32DepthwiseTactic(),
         new Fp32LinearTactic(),
+        new Int8Conv2dTactic(),
+        new Int8LinearTactic(),
+        new Int8GlobalAvgPoolTactic(),
     ];
 
     private static readonly LaunchGrid SingleItem = new(new Dim3(1), new Dim3(1));

@@ -1,0 +1,99 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using GpuEngine.Kernels.Ops;
+
+namespace GpuEngine.Backends.Cpu.Simd;
+
+/// <summary>
+/// Where an int8 SIMD kernel's int32 sum (bias included) goes, exactly as the reference kernels store it: requantized
+/// (mode Fused), or written / added to the int32 addsum buffer. One sum goes through <see cref="RequantizeKernels.Requant"/>
+/// itself; eight consecutive ones through <see cref="Requant8"/>, the same integer steps on AVX2 lanes.
+/// </summary>
+internal readonly unsafe struct Int8Epilogue(int mode, int* multiplier, int* shift, sbyte* output, int* accumulator,
+    int outputZeroPoint, int clampMin, int clampMax)
+{
+    // The vector store narrows with saturation; exact only when the clamp already keeps values in int8 (always, from the quantizer).
+    private readonly bool _vectorRequant = clampMin >= sbyte.MinValue && clampMax <= sbyte.MaxValue;
+
+    /// <summary>Stores <paramref name="sum"/> of <paramref name="channel"/> at element <paramref name="index"/>.</summary>
+    public void Store(int sum, int channel, int index)
+    {
+        if (mode == RequantizeKernels.Fused)
+            output[index] = RequantizeKernels.Requant(sum, multiplier[channel], shift[channel], outputZeroPoint, clampMin, clampMax);
+        else if (mode == RequantizeKernels.AddSumWrite) accumulator[index] = sum;
+        else accumulator[index] += sum;
+    }
+
+    /// <summary>Stores 8 sums of one channel at elements [index, index + 8).</summary>
+    public void Store8(Vector256<int> sums, int channel, int index)
+    {
+        if (mode == RequantizeKernels.Fused)
+        {
+            int m = multiplier[channel];
+            if (!_vectorRequant || m == int.MinValue)
+            {
+                for (int j = 0; j < 8; j++) Store(sums.GetElement(j), channel, index + j);
+                return;
+            }
+            var q = Requant8(sums, m, shift[channel]);
+            q = Avx2.Min(Avx2.Max(Avx2.Add(q, Vector256.Create(outputZeroPoint)), Vector256.Create(clampMin)), Vector256.Create(clampMax));
+            var words = Sse2.PackSignedSaturate(q.GetLower(), q.GetUpper());
+            *(long*)(output + index) = Sse2.PackSignedSaturate(words, words).AsInt64().ToScalar();
+        }
+        else if (mode == RequantizeKernels.AddSumWrite) Avx.Store(accumulator + index, sums);
+        else Avx.Store(accumulator + index, Avx2.Add(Avx.LoadVector256(accumulator + index), sums));
+    }
+
+    /// <summary>
+    /// <c>Int8Math.MultiplyByQuantizedMultiplier</c> on 8 lanes (multiplier ≠ int.MinValue, so the doubling high mul
+    /// never saturates). High mul: trunc((x·m + nudge) / 2^31) with nudge ±2^30 equals floor((x·m + 2^30) / 2^31) for
+    /// either sign, bits 31..62 of x·m + 2^30 (vpmuldq on even and odd lanes). Then the rounding shift: (x >> e) + 1
+    /// where the remainder exceeds (mask >> 1), plus one when x &lt; 0.
+    /// </summary>
+    public static Vector256<int> Requant8(Vector256<int> x, int multiplier, int shift)
+    {
+        var m = Vector256.Create(multiplier);
+        var nudge = Vector256.Create(1L << 30);
+        var even = Avx2.ShiftRightLogical(Avx2.Add(Avx2.Multiply(x, m), nudge), 31).AsInt32();
+        var odd = Avx2.ShiftLeftLogical(Avx2.Add(Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), m), nudge), 1).AsInt32();
+        var high = Avx2.Blend(even, odd, 0b10101010);
+        int mask = (int)((1L << shift) - 1);
+        var remainder = Avx2.And(high, Vector256.Create(mask));
+        var threshold = Avx2.Subtract(Vector256.Create(mask >> 1), Avx2.CompareGreaterThan(Vector256<int>.Zero, high));
+        var shifted = Avx2.ShiftRightArithmetic(high, Vector128.CreateScalar(shift));
+        return Avx2.Subtract(shifted, Avx2.CompareGreaterThan(remainder, threshold));
+    }
+}
+
+/// <summary>Per-thread scratch of the int8 SIMD kernels: grown when a layer needs more, never freed, so a steady run allocates nothing.</summary>
+internal static class Int8Scratch
+{
+    [ThreadStatic] private static byte[]? t_bytes;
+
+    /// <summary>A pinned array of at least <paramref name="bytes"/> bytes (plus 64 of slack for vector over-reads), this thread's own.</summary>
+    public static byte[] Get(int bytes)
+    {
+        var current = t_bytes;
+        if (current is null || current.Length < bytes + 64)
+            t_bytes = current = GC.AllocateArray<byte>(Math.Max(bytes + 64, 1 << 16), pinned: true);
+        return current;
+    }
+}
+
+/// <summary>How the int8 kernels spread their jobs: over the cores, or on the calling thread when the launch is small.</summary>
+internal static class Int8Jobs
+{
+    /// <summary>
+    /// Below this many multiply-adds an int8 launch runs on the calling thread alone (int8 multiply-adds are about a
+    /// quarter of an fp32 one's cost, hence twice <see cref="CpuTacticRun.ParallelFromMacs"/>): waking a worker costs more.
+    /// </summary>
+    public const long ParallelFromMacs = 2 * CpuTacticRun.ParallelFromMacs;
+
+    /// <summary>Runs jobs 0 .. <paramref name="count"/> − 1 of <paramref name="body"/>.</summary>
+    public static void Run(int count, ICpuParallelBody body, long macs)
+    {
+        if (macs < ParallelFromMacs)
+            for (int i = 0; i < count; i++) body.Run(i);
+        else CpuParallel.For(count, body);
+    }
+}

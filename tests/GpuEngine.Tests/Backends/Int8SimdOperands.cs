@@ -1,0 +1,92 @@
+using GpuEngine.Backends;
+using GpuEngine.Backends.Cpu.Simd;
+using GpuEngine.Kernels.Ops;
+using GpuEngine.Tests.Kernels;
+using Case = GpuEngine.Tests.Backends.Int8SimdConvTests.Case;
+
+namespace GpuEngine.Tests.Backends;
+
+/// <summary>Random int8 operands of one conv case, its exact sums by the definition, and both ways to run it.</summary>
+internal sealed record Operands(Case Case, sbyte[] Input, sbyte[] Weight, int[] Bias, int[] Multipliers, int[] Shifts, int OutputZp)
+{
+    public static Operands Make(Case c, Random random)
+    {
+        int depth = c.Cin / c.Groups * c.Kh * c.Kw;
+        var (multipliers, shifts) = Int8Requant.RandomScales(random, c.Cout, depth);
+        // Weights as the quantizer makes them (−127..127); inputs over the whole int8 range, −128 included.
+        var weight = Enumerable.Range(0, c.Cout * depth).Select(_ => (sbyte)random.Next(-127, 128)).ToArray();
+        return new(c, GpuEngine.Tests.Kernels.Reference.RandomInt8(random, c.Batch * c.Cin * c.H * c.W), weight,
+            Enumerable.Range(0, c.Cout).Select(_ => random.Next(-20000, 20000)).ToArray(), multipliers, shifts, random.Next(-5, 6));
+    }
+
+    /// <summary>Exact sums (bias included), padding reading the input zero point: int64 loops over the definition.</summary>
+    public long[] Sums()
+    {
+        var c = Case;
+        var acc = new long[c.Batch * c.Cout * c.OutH * c.OutW];
+        int cinG = c.Cin / c.Groups, coutG = c.Cout / c.Groups;
+        for (int b = 0; b < c.Batch; b++)
+            for (int co = 0; co < c.Cout; co++)
+                for (int oy = 0; oy < c.OutH; oy++)
+                    for (int ox = 0; ox < c.OutW; ox++)
+                    {
+                        long sum = c.Bias ? Bias[co] : 0;
+                        for (int ci = 0; ci < cinG; ci++)
+                            for (int ky = 0; ky < c.Kh; ky++)
+                                for (int kx = 0; kx < c.Kw; kx++)
+                                {
+                                    int iy = oy * c.Stride - c.Pad + ky * c.Dilation, ix = ox * c.Stride - c.Pad + kx * c.Dilation;
+                                    long x = iy < 0 || iy >= c.H || ix < 0 || ix >= c.W ? c.InputZp
+                                        : Input[((b * c.Cin + co / coutG * cinG + ci) * c.H + iy) * c.W + ix];
+                                    sum += x * Weight[((co * cinG + ci) * c.Kh + ky) * c.Kw + kx];
+                                }
+                        acc[((b * c.Cout + co) * c.OutH + oy) * c.OutW + ox] = sum;
+                    }
+        return acc;
+    }
+
+    public Int8Conv2dParams Params()
+    {
+        var c = Case;
+        var (lo, hi) = Int8Requant.Clamp(c.Activation, OutputZp);
+        return new Int8Conv2dParams
+        {
+            Batch = c.Batch, InChannels = c.Cin, Height = c.H, Width = c.W, OutChannels = c.Cout, KernelH = c.Kh, KernelW = c.Kw,
+            StrideH = c.Stride, StrideW = c.Stride, PadH = c.Pad, PadW = c.Pad, DilationH = c.Dilation, DilationW = c.Dilation,
+            Groups = c.Groups, OutH = c.OutH, OutW = c.OutW, HasBias = c.Bias ? 1 : 0, InputZeroPoint = c.InputZp,
+            OutputZeroPoint = OutputZp, ClampMin = lo, ClampMax = hi,
+        };
+    }
+
+    /// <summary>The reference kernel's arguments (<see cref="Int8Conv2dParams"/> in field order, then the mode).</summary>
+    public KernelArgument[] Arguments(KernelRunner run, KernelArgument output, KernelArgument accumulator, int mode)
+    {
+        var p = Params();
+        return
+        [
+            run.Upload(Input), run.Upload(Weight), run.Upload(Bias), run.Upload(Multipliers), run.Upload(Shifts), output, accumulator,
+            .. new[]
+            {
+                p.Batch, p.InChannels, p.Height, p.Width, p.OutChannels, p.KernelH, p.KernelW, p.StrideH, p.StrideW, p.PadH, p.PadW,
+                p.DilationH, p.DilationW, p.Groups, p.OutH, p.OutW, p.HasBias, p.InputZeroPoint, p.OutputZeroPoint, p.ClampMin, p.ClampMax, mode,
+            }.Select(KernelArgument.Int),
+        ];
+    }
+
+    /// <summary>The SIMD kernel the case takes on <paramref name="path"/>: depthwise or packed GEMM.</summary>
+    public object Prepare(Int8SimdPath path)
+    {
+        var p = Params();
+        if (Int8SimdDepthwiseConv2d.Applies(p, path)) return new Int8SimdDepthwiseConv2d(p, Weight);
+        Assert.True(Int8SimdConv2d.Applies(p, path));
+        var conv = new Int8SimdConv2d(p, Weight, path);
+        Assert.Equal(path, conv.Path);
+        return conv;
+    }
+
+    public void Run(object kernel, sbyte[] output, int[] accumulator, int mode)
+    {
+        if (kernel is Int8SimdConv2d conv) conv.Run(Input, Bias, Multipliers, Shifts, output, accumulator, mode);
+        else ((Int8SimdDepthwiseConv2d)kernel).Run(Input, Bias, Multipliers, Shifts, output, accumulator, mode);
+    }
+}
