@@ -2,7 +2,7 @@ namespace GpuEngine.Backends.Cpu.Simd;
 
 /// <summary>
 /// The fp32 SIMD kernels over plain arrays (pinned for the call): what the tests and benchmarks call directly. Sessions
-/// use the bound runs of <see cref="CpuTactics"/> instead, whose weights are packed once.
+/// use the bound runs of <c>CpuTactics</c> instead, whose weights are packed once.
 /// </summary>
 public static unsafe class Fp32SimdKernels
 {

@@ -87,7 +87,7 @@ internal static class Int8Jobs
     /// Below this many multiply-adds an int8 launch runs on the calling thread alone (int8 multiply-adds are about a
     /// quarter of an fp32 one's cost, hence twice <see cref="CpuTacticRun.ParallelFromMacs"/>): waking a worker costs more.
     /// </summary>
-    public const long ParallelFromMacs = 2 * CpuTacticRun.ParallelFromMacs;
+    public static long ParallelFromMacs { get; } = 2 * CpuTacticRun.ParallelFromMacs;
 
     /// <summary>Runs jobs 0 .. <paramref name="count"/> − 1 of <paramref name="body"/>.</summary>
     public static void Run(int count, ICpuParallelBody body, long macs)

@@ -1,6 +1,5 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using GpuEngine.Execution;
 using GpuEngine.Kernels;
 using GpuEngine.Kernels.Ops;
 using static GpuEngine.Backends.Cpu.Simd.TacticArguments;
@@ -36,25 +35,5 @@ internal sealed unsafe class Int8SimdGlobalAvgPool(sbyte* input, sbyte* output, 
             for (; i < pixels; i++) sum += x[i];
             output[plane] = RequantizeKernels.Requant(sum - pixels * inputZeroPoint, multiplier, shift, outputZeroPoint, -128, 127);
         }
-    }
-}
-
-/// <summary>The "simd" tactic of <c>Int8GlobalAvgPool</c> launches (off when <see cref="Int8Simd.Current"/> is None).</summary>
-internal sealed unsafe class Int8GlobalAvgPoolTactic : ICpuTactic
-{
-    public string Name => "simd";
-    public string KernelName => "Int8GlobalAvgPoolSimd";
-
-    public bool TryApply(KernelLaunch launch, out int written)
-    {
-        written = 1;
-        return ReferenceEquals(launch.Kernel, GeneratedKernels.Int8GlobalAvgPoolKernels_Int8GlobalAvgPool) && Int8Simd.Current != Int8SimdPath.None;
-    }
-
-    public CpuTacticRun Bind(KernelLaunch launch)
-    {
-        var a = launch.Arguments;
-        return new Int8SimdGlobalAvgPool(Pointer<sbyte>(a[0]), Pointer<sbyte>(a[1]), (int)a[1].Length, a[2].ScalarBits, a[3].ScalarBits,
-            a[4].ScalarBits, a[5].ScalarBits, a[6].ScalarBits, Keep(a));
     }
 }

@@ -1,9 +1,12 @@
+using GpuEngine.Backends.Cpu;
+using GpuEngine.Backends;
+using GpuEngine.Backends.Cpu.Simd;
 using GpuEngine.Execution.Launchers;
 using GpuEngine.Execution;
 using GpuEngine.Execution.Tactics;
 using GpuEngine.Kernels;
 
-namespace GpuEngine.Backends.Cpu.Simd;
+namespace GpuEngine.Execution.Tactics;
 
 /// <summary>
 /// The registry of cpu SIMD tactics and the glue that turns a bound <see cref="CpuTacticRun"/> into an ordinary

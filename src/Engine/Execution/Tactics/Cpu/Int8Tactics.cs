@@ -1,9 +1,12 @@
+using GpuEngine.Backends;
+using GpuEngine.Execution.Launchers;
+using GpuEngine.Backends.Cpu.Simd;
 using GpuEngine.Execution;
 using GpuEngine.Kernels;
 using GpuEngine.Kernels.Ops;
 using static GpuEngine.Backends.Cpu.Simd.TacticArguments;
 
-namespace GpuEngine.Backends.Cpu.Simd;
+namespace GpuEngine.Execution.Tactics;
 
 /// <summary>
 /// The "simd" tactics of the int8 reference kernels: <c>Int8Conv2d</c> (packed GEMM, or the depthwise kernel for
@@ -122,5 +125,25 @@ internal sealed unsafe class Int8LinearTactic : ICpuTactic
         var packed = PackedWeights.GetOrPack(a[1], $"int8-linear-{path}:{p.OutFeatures}x{p.InFeatures}", () => Int8SimdLinear.Pack(p, Copy<sbyte>(a[1]), path));
         var linear = new Int8SimdLinear(p, batch, packed, path);
         return new Int8TacticRun(r => linear.Run(r.Input, r.Bias, r.Multiplier, r.Shift, r.Output, r.Accumulator, r.Mode), a);
+    }
+}
+
+/// <summary>The "simd" tactic of <c>Int8GlobalAvgPool</c> launches (off when <see cref="Int8Simd.Current"/> is None).</summary>
+internal sealed unsafe class Int8GlobalAvgPoolTactic : ICpuTactic
+{
+    public string Name => "simd";
+    public string KernelName => "Int8GlobalAvgPoolSimd";
+
+    public bool TryApply(KernelLaunch launch, out int written)
+    {
+        written = 1;
+        return ReferenceEquals(launch.Kernel, GeneratedKernels.Int8GlobalAvgPoolKernels_Int8GlobalAvgPool) && Int8Simd.Current != Int8SimdPath.None;
+    }
+
+    public CpuTacticRun Bind(KernelLaunch launch)
+    {
+        var a = launch.Arguments;
+        return new Int8SimdGlobalAvgPool(Pointer<sbyte>(a[0]), Pointer<sbyte>(a[1]), (int)a[1].Length, a[2].ScalarBits, a[3].ScalarBits,
+            a[4].ScalarBits, a[5].ScalarBits, a[6].ScalarBits, Keep(a));
     }
 }

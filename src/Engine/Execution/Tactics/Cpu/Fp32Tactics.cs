@@ -1,9 +1,11 @@
+using GpuEngine.Backends;
+using GpuEngine.Backends.Cpu.Simd;
 using GpuEngine.Execution.Launchers;
 using GpuEngine.Execution;
 using GpuEngine.Kernels;
 using static GpuEngine.Backends.Cpu.Simd.TacticArguments;
 
-namespace GpuEngine.Backends.Cpu.Simd;
+namespace GpuEngine.Execution.Tactics;
 
 /// <summary>The "simd" tactic of fp32 <c>Conv2dKernels.Conv2d</c> launches: <see cref="Fp32Conv2d"/> (every shape).</summary>
 internal sealed unsafe class Fp32Conv2dTactic : ICpuTactic
