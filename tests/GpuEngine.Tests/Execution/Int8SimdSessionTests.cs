@@ -1,3 +1,4 @@
+using GpuEngine.Sessions;
 using GpuEngine.Backends.Cpu.Simd;
 using GpuEngine.Execution;
 using GpuEngine.Execution.Tactics;
@@ -35,7 +36,7 @@ public sealed class Int8SimdSessionTests
         var input = RandomInput.Uniform(shape, 8);
         var options = new SessionOptions { Device = "cpu", Precision = Precision.Int8 };
         InferenceSession reference, simd;
-        using (Int8Simd.Force(Int8SimdPath.None)) reference = new InferenceSession(graph, options);
+        using (Int8Simd.Force(Int8SimdPath.None)) reference = SessionFactory.Create(graph, options);
         using (reference)
         {
             Assert.DoesNotContain(reference.Launches, l => l.Kernel.Name.StartsWith("Int8", StringComparison.Ordinal) && l.Kernel.Name.EndsWith("Simd", StringComparison.Ordinal));
@@ -70,7 +71,7 @@ public sealed class Int8SimdSessionTests
             {
                 Device = "cpu", Precision = Precision.Int8, Tactics = TacticMode.Tuned, TacticCache = new TacticCache(Path.Combine(directory, "t.json")),
             };
-            using var session = new InferenceSession(graph, options);
+            using var session = SessionFactory.Create(graph, options);
             session.Run(RandomInput.Uniform(shape, 4));
             var measured = session.TacticReports.Where(r => !r.FromCache).ToList();
             Assert.Contains(measured, r => r.Key.StartsWith(GeneratedKernels.Int8Conv2dKernels_Int8Conv2d.Name, StringComparison.Ordinal));
