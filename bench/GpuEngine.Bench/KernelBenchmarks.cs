@@ -1,3 +1,4 @@
+using GpuEngine.Execution.Launchers;
 using BenchmarkDotNet.Attributes;
 using GpuEngine.Backends;
 using GpuEngine.Execution;
