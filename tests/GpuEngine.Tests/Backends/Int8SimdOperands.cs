@@ -23,26 +23,8 @@ internal sealed record Operands(Case Case, sbyte[] Input, sbyte[] Weight, int[] 
     public long[] Sums()
     {
         var c = Case;
-        var acc = new long[c.Batch * c.Cout * c.OutH * c.OutW];
-        int cinG = c.Cin / c.Groups, coutG = c.Cout / c.Groups;
-        for (int b = 0; b < c.Batch; b++)
-            for (int co = 0; co < c.Cout; co++)
-                for (int oy = 0; oy < c.OutH; oy++)
-                    for (int ox = 0; ox < c.OutW; ox++)
-                    {
-                        long sum = c.Bias ? Bias[co] : 0;
-                        for (int ci = 0; ci < cinG; ci++)
-                            for (int ky = 0; ky < c.Kh; ky++)
-                                for (int kx = 0; kx < c.Kw; kx++)
-                                {
-                                    int iy = oy * c.Stride - c.Pad + ky * c.Dilation, ix = ox * c.Stride - c.Pad + kx * c.Dilation;
-                                    long x = iy < 0 || iy >= c.H || ix < 0 || ix >= c.W ? c.InputZp
-                                        : Input[((b * c.Cin + co / coutG * cinG + ci) * c.H + iy) * c.W + ix];
-                                    sum += x * Weight[((co * cinG + ci) * c.Kh + ky) * c.Kw + kx];
-                                }
-                        acc[((b * c.Cout + co) * c.OutH + oy) * c.OutW + ox] = sum;
-                    }
-        return acc;
+        return new GpuEngine.Tests.Kernels.ConvCase(c.Batch, c.Cin, c.H, c.W, c.Cout, c.Kh, c.Kw, c.Stride, c.Pad, c.Dilation, c.Groups, c.Bias, c.Activation)
+            .Int8Sums(Input, Weight, Bias, c.InputZp);
     }
 
     public Int8Conv2dParams Params()
