@@ -24,10 +24,16 @@ public abstract class CpuTacticRun : ICpuParallelBody
         long.TryParse(Environment.GetEnvironmentVariable("GPUENGINE_CPU_PARALLEL_MACS"), out long macs) && macs >= 0 ? macs : 1L << 22;
 
     /// <summary>Runs jobs 0 .. <paramref name="jobs"/> − 1: spread over the cores, or inline when <paramref name="macs"/> is small.</summary>
-    protected void RunJobs(int jobs, long macs)
+    protected void RunJobs(int jobs, long macs) => Spread(jobs, this, macs, ParallelFromMacs);
+
+    /// <summary>
+    /// Runs jobs 0 .. <paramref name="jobs"/> − 1 of <paramref name="body"/>: over the cores with <see cref="CpuParallel.For"/>,
+    /// or on the calling thread when <paramref name="macs"/> is below <paramref name="parallelFromMacs"/>.
+    /// </summary>
+    public static void Spread(int jobs, ICpuParallelBody body, long macs, long parallelFromMacs)
     {
-        if (macs < ParallelFromMacs)
-            for (int i = 0; i < jobs; i++) Run(i);
-        else CpuParallel.For(jobs, this);
+        if (macs < parallelFromMacs)
+            for (int i = 0; i < jobs; i++) body.Run(i);
+        else CpuParallel.For(jobs, body);
     }
 }

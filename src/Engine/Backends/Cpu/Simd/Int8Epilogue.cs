@@ -90,10 +90,5 @@ internal static class Int8Jobs
     public static long ParallelFromMacs { get; } = 2 * CpuTacticRun.ParallelFromMacs;
 
     /// <summary>Runs jobs 0 .. <paramref name="count"/> − 1 of <paramref name="body"/>.</summary>
-    public static void Run(int count, ICpuParallelBody body, long macs)
-    {
-        if (macs < ParallelFromMacs)
-            for (int i = 0; i < count; i++) body.Run(i);
-        else CpuParallel.For(count, body);
-    }
+    public static void Run(int count, ICpuParallelBody body, long macs) => CpuTacticRun.Spread(count, body, macs, ParallelFromMacs);
 }

@@ -46,7 +46,6 @@ public sealed unsafe class Int8SimdDepthwiseConv2d : ICpuParallelBody
         _phaseW = (_paddedW + p.StrideW - 1) / p.StrideW + 8;
     }
 
-    /// <summary>As <see cref="Int8SimdConv2d.Run(sbyte*, int*, int*, int*, sbyte*, int*, int)"/>; one run at a time per instance.</summary>
     /// <summary><see cref="Run(sbyte*, int*, int*, int*, sbyte*, int*, int)"/> over spans (tests, callers without pointers).</summary>
     public void Run(ReadOnlySpan<sbyte> input, ReadOnlySpan<int> bias, ReadOnlySpan<int> multiplier, ReadOnlySpan<int> shift, Span<sbyte> output, Span<int> accumulator, int mode)
     {
@@ -55,6 +54,7 @@ public sealed unsafe class Int8SimdDepthwiseConv2d : ICpuParallelBody
             Run(x, b, m, s, y, a, mode);
     }
 
+    /// <summary>As <see cref="Int8SimdConv2d.Run(sbyte*, int*, int*, int*, sbyte*, int*, int)"/>; one run at a time per instance.</summary>
     public void Run(sbyte* input, int* bias, int* multiplier, int* shift, sbyte* output, int* accumulator, int mode)
     {
         _input = input;

@@ -61,7 +61,6 @@ public sealed unsafe class Int8SimdLinear : ICpuParallelBody
         return packed;
     }
 
-    /// <summary>x int8 [batch, in] into output int8 [batch, out] (Fused) or the int32 accumulator (AddSum modes).</summary>
     /// <summary><see cref="Run(sbyte*, int*, int*, int*, sbyte*, int*, int)"/> over spans (tests, callers without pointers).</summary>
     public void Run(ReadOnlySpan<sbyte> input, ReadOnlySpan<int> bias, ReadOnlySpan<int> multiplier, ReadOnlySpan<int> shift, Span<sbyte> output, Span<int> accumulator, int mode)
     {
@@ -70,6 +69,7 @@ public sealed unsafe class Int8SimdLinear : ICpuParallelBody
             Run(x, b, m, s, y, a, mode);
     }
 
+    /// <summary>x int8 [batch, in] into output int8 [batch, out] (Fused) or the int32 accumulator (AddSum modes).</summary>
     public void Run(sbyte* input, int* bias, int* multiplier, int* shift, sbyte* output, int* accumulator, int mode)
     {
         _input = input;
