@@ -36,7 +36,7 @@ public sealed class ProfileVerb : SessionVerbOptions, ICommand
     [Option("save", HelpText = "Also write CSV, JSON, Markdown, a Chrome trace, the per-layer plot (and with --roofline the roofline plot) as PNG into this directory (never overwriting unless --force).")]
     public string? Save { get; set; }
 
-    [Option("roofline", HelpText = "Measure the device's copy bandwidth and matmul rate (cached) and place every kernel against them.")]
+    [Option("roofline", HelpText = "Measure the device's copy bandwidth and compute rate (cached; on cpu with SIMD loops on all cores) and place every kernel against them.")]
     public bool Roofline { get; set; }
 
     [Option("plot", Default = "roofline", HelpText = "With --format png|svg: roofline (every kernel against the measured ceilings) or layers (latency and bytes per row).")]

@@ -67,7 +67,7 @@ public static class ProfileReport
             .AddFact("weights_bytes", session.Plan.WeightsBytes)
             .AddFact("peak_activation_bytes", ProfileRows.WholeRun(SessionSteps.Of(session)).DevMaxMemAlloc);
         if (profile.Roofline is { } roof)
-            report.AddFact("roofline", $"copy {roof.PeakGbps:F2} GB/s, matmul {roof.PeakGflops:F2} GFLOP/s, ridge {roof.RidgeIntensity:F2} FLOP/B");
+            report.AddFact("roofline", $"copy {roof.PeakGbps:F2} GB/s, compute {roof.PeakGflops:F2} GFLOP/s, ridge {roof.RidgeIntensity:F2} FLOP/B; measured by {roof.Method}");
         double totalMs = rows.Sum(r => r.Latency.MedianMs);
         foreach (var row in rows) report.AddRow(row.Cells(profile.Roofline, totalMs));
         report.SetTotals(ProfileRow.Totals(report.Columns, report.Rows, profile.Roofline));
@@ -92,7 +92,7 @@ public static class ProfileReport
         "gbps = analytic mem_rw / median latency (10^9 B/s); gflops = analytic flops / median latency (10^9 FLOP/s).",
         "node/leaves: a fused or re-parameterized kernel's time is shared among the layers it covers in proportion to their flops.",
         "net_dev_mem = activation bytes alive when the step starts; dev_mem_alloc = bytes its output adds (0 in place); dev_max_mem_alloc = their sum (no temporaries); exact from the memory plan.",
-        "intensity = flops / mem_rw; roofline_pct = gflops / min(peak GFLOP/s, intensity x copy GB/s), ceilings measured on this device by the engine's ReLU (copy) and tiled matmul kernels (--roofline, or a roofline plot).",
+        "intensity = flops / mem_rw; roofline_pct = gflops / min(peak GFLOP/s, intensity x copy GB/s), ceilings measured on this device (--roofline, or a roofline plot; the roofline fact says by what: on cpu a SIMD FMA loop and a vector copy on all cores, the machine's rate; elsewhere the engine's ReLU and tiled matmul kernels).",
         "measured_bytes: bytes the kernels really loaded and stored in device memory (group shared memory excluded), counted in one extra run of every launch (the kernels' counting build on opencl/cuda, an access counter on cpu); traffic_ratio = measured_bytes / mem_rw.",
         "totals: sums, except net_dev_mem and dev_max_mem_alloc (the maximum) and the rates, intensity and roofline_pct (recomputed from the totals).",
     ];
@@ -101,7 +101,7 @@ public static class ProfileReport
     public static IReadOnlyList<string> Int8Conventions { get; } =
     [
         "int8 edges: Quantize (reads the float32 input, writes int8) belongs to the first layer reading the input, Dequantize (reads int8, writes float32) to the layer writing the output; each writes a buffer beside the arena (its dev_mem_alloc).",
-        "int8 flops are the model's arithmetic, the same as fp32's: conversions (Quantize, Requantize, Dequantize) count 0; the roofline's ceilings are the fp32 kernels'.",
+        "int8 flops are the model's arithmetic, the same as fp32's: conversions (Quantize, Requantize, Dequantize) count 0; the roofline's ceilings are fp32's.",
         "act_bytes_int8 and addsum_bytes_int32 are the seed's per-layer model, the same at every precision and mode.",
     ];
 

@@ -1,29 +1,35 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using GpuEngine.Backends;
+using GpuEngine.Backends.Cpu;
 using GpuEngine.Execution;
 using GpuEngine.Kernels;
 
 namespace GpuEngine.Profiling.Measurement;
 
 /// <summary>
-/// The device's two ceilings, measured by the engine's own kernels (so they are what this engine can reach, not the
-/// vendor's datasheet): copy bandwidth from ReLU over a large buffer (read 4 B + write 4 B per element) and arithmetic
-/// rate from the tiled matrix multiply (2·m·n·k FLOPs). Best of a few runs, timed with device events like the profile.
-/// Measured once per device and cached as JSON under the user's cache directory.
+/// The device's two ceilings, measured by the engine's own code (so they are what this engine can reach, not the
+/// vendor's datasheet). On GPU devices: copy bandwidth from ReLU over a large buffer (read 4 B + write 4 B per element)
+/// and arithmetic rate from the tiled matrix multiply (2·m·n·k FLOPs), best of a few runs timed with device events like
+/// the profile. On the cpu device, whose reference kernels interpret work items far below the machine's rate: the SIMD
+/// FMA loop and vector copy of <see cref="CpuCeilings"/> on all cores. <see cref="Method"/> says which. Measured once
+/// per device and cached as JSON under the user's cache directory.
 /// </summary>
-public sealed record Roofline(string Device, double PeakGbps, double PeakGflops, long CopyBytes, int MatMulSize)
+public sealed record Roofline(string Device, double PeakGbps, double PeakGflops, long CopyBytes, int MatMulSize, string Method = Roofline.KernelMethod)
 {
+    /// <summary>The <see cref="Method"/> of the GPU devices' ceilings.</summary>
+    public const string KernelMethod = "the engine's ReLU (copy) and tiled matmul kernels";
+
     /// <summary>FLOP per byte where the two ceilings meet: kernels left of it are bound by memory.</summary>
     public double RidgeIntensity => PeakGflops / PeakGbps;
 
     /// <summary>The best rate (GFLOP/s) a kernel of this arithmetic intensity (FLOP/byte) can reach.</summary>
     public double Attainable(double intensity) => Math.Min(PeakGflops, intensity * PeakGbps);
 
-    /// <summary>The cached ceilings of the backend's device, measured now when there are none.</summary>
     /// <summary>The ceilings of the device <paramref name="session"/> runs on (see <see cref="For(Backend, string?)"/>).</summary>
     public static Roofline For(InferenceSession session, string? cacheDirectory = null) => For(session.Backend, cacheDirectory);
 
+    /// <summary>The cached ceilings of the backend's device, measured now when there are none.</summary>
     public static Roofline For(Backend backend, string? cacheDirectory = null)
     {
         var device = $"{backend.Name}: {backend.DeviceDescription}";
@@ -32,7 +38,8 @@ public sealed record Roofline(string Device, double PeakGbps, double PeakGflops,
         if (File.Exists(file))
         {
             var cached = JsonSerializer.Deserialize<Roofline>(File.ReadAllText(file));
-            if (cached is not null && cached.Device == device) return cached;
+            // A cache written by an older way of measuring (the cpu's reference kernels) is measured again.
+            if (cached is not null && cached.Device == device && cached.Method == MethodFor(backend)) return cached;
         }
         var measured = Measure(backend, device);
         GpuEngine.IO.SafeFile.WriteText(file, force: true, w => w.Write(JsonSerializer.Serialize(measured)));
@@ -47,9 +54,16 @@ public sealed record Roofline(string Device, double PeakGbps, double PeakGflops,
         return Path.Combine(root, "gpuengine");
     }
 
-    /// <summary>Runs both benchmarks; sizes fit the backend (the cpu backend interprets work items and is slow).</summary>
+    private static string MethodFor(Backend backend) => backend is CpuBackend ? CpuCeilings.Method : KernelMethod;
+
+    /// <summary>Runs both benchmarks: on the cpu device its SIMD loops, elsewhere the kernels, sized to the backend.</summary>
     public static Roofline Measure(Backend backend, string device)
     {
+        if (backend is CpuBackend)
+        {
+            var (gbps, gflops) = CpuCeilings.Measure();
+            return new Roofline(device, gbps, gflops, 2 * CpuCeilings.CopyBytes, 0, CpuCeilings.Method);
+        }
         var (elements, size) = backend.Name switch { "cuda" => (1 << 26, 2048), "opencl" => (1 << 22, 256), _ => (1 << 16, 64) };
         double copyMs, matMulMs;
         using (var a = backend.Allocate(4L * elements))

@@ -7,7 +7,7 @@ namespace GpuEngine.Profiling.Plots;
 
 /// <summary>
 /// The roofline of a profile, log-log: arithmetic intensity (analytic FLOP per byte) across, achieved GFLOP/s up; the
-/// memory ceiling (copy GB/s x intensity) rising to the compute ceiling (matmul GFLOP/s); one marker per kernel launch
+/// memory ceiling (copy GB/s x intensity) rising to the compute ceiling (GFLOP/s); one marker per kernel launch
 /// at its median latency (the first launch of each step, which carries the step's analytic cost).
 /// </summary>
 public static class RooflinePlot
@@ -32,7 +32,7 @@ public static class RooflinePlot
         double[] roofX = [lo, roof.RidgeIntensity, hi];
         var ceiling = plot.Add.ScatterLine(roofX.Select(Math.Log10).ToArray(), roofX.Select(x => Math.Log10(roof.Attainable(x))).ToArray(), Colors.DarkRed);
         ceiling.LineWidth = 2;
-        ceiling.LegendText = $"roofline: copy {NumberFormat.Fixed(roof.PeakGbps, 2)} GB/s, matmul {NumberFormat.Fixed(roof.PeakGflops, 2)} GFLOP/s";
+        ceiling.LegendText = $"roofline: copy {NumberFormat.Fixed(roof.PeakGbps, 2)} GB/s, compute {NumberFormat.Fixed(roof.PeakGflops, 2)} GFLOP/s";
         var kernels = plot.Add.ScatterPoints(points.Select(p => Math.Log10(p.Intensity)).ToArray(), points.Select(p => Math.Log10(p.Gflops)).ToArray(), Colors.SteelBlue);
         kernels.MarkerSize = 8;
         kernels.LegendText = $"kernels ({points.Count}), median latency";
