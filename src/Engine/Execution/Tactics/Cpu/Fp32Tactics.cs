@@ -29,6 +29,42 @@ internal sealed unsafe class Fp32Conv2dTactic : ICpuTactic
     }
 }
 
+/// <summary>
+/// The "simd-smallmap" tactic of fp32 <c>Conv2dKernels.Conv2d</c> launches: <see cref="Fp32SmallMapConv"/>, vectorized
+/// along output channels, for maps of at most <see cref="MaxPixels"/> output pixels and at least 8 channels per group
+/// (fewer would leave most of a 16-lane vector empty). Registered before <see cref="Fp32Conv2dTactic"/>, so it is the
+/// fixed choice where it applies.
+/// </summary>
+internal sealed unsafe class Fp32SmallMapConvTactic : ICpuTactic
+{
+    /// <summary>Output pixels per image up to which this tactic applies (env GPUENGINE_CPU_SMALLMAP_PIXELS, for measurements).</summary>
+    public static int MaxPixels { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("GPUENGINE_CPU_SMALLMAP_PIXELS"), out int pixels) && pixels >= 0 ? pixels : 256;
+
+    public string Name => "simd-smallmap";
+    public string KernelName => "Conv2dSimdSmallMap";
+
+    public bool TryApply(KernelLaunch launch, out int written)
+    {
+        written = 3;
+        if (!ReferenceEquals(launch.Kernel, GeneratedKernels.Conv2dKernels_Conv2d)) return false;
+        var shape = Fp32Conv2dShape.FromArguments(launch.Arguments);
+        return shape.Pixels <= MaxPixels && shape.RowsPerGroup >= 8;
+    }
+
+    public CpuTacticRun Bind(KernelLaunch launch)
+    {
+        var a = launch.Arguments;
+        var shape = Fp32Conv2dShape.FromArguments(a);
+        string tag = $"{shape.Groups}x{shape.RowsPerGroup}x{shape.Depth}";
+        var packed = PackedWeights.GetOrPack(a[1], "fp32-conv-channels:" + tag, () => Fp32SmallMapConv.Pack(shape, Copy<float>(a[1])));
+        var bias = shape.HasBias
+            ? PackedWeights.GetOrPack(a[2], "fp32-conv-bias:" + tag, () => Fp32SmallMapConv.PackBias(shape, Copy<float>(a[2])))
+            : Fp32SmallMapConv.PackBias(shape, []);
+        return new Fp32SmallMapConv(shape, packed, bias, Pointer<float>(a[0]), Pointer<float>(a[3]), Keep(a));
+    }
+}
+
 /// <summary>The "simd" tactic of <c>DepthwiseConv2dKernels.DepthwiseConv2d</c> launches: <see cref="Fp32Depthwise"/>.</summary>
 internal sealed unsafe class Fp32DepthwiseTactic : ICpuTactic
 {
