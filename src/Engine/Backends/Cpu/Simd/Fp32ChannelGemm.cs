@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace GpuEngine.Backends.Cpu.Simd;
 
 /// <summary>
-/// The micro-kernels of <see cref="Fp32SmallMapConv"/>, vectorized along output channels: a tile of <see cref="Pixels"/>
+/// The micro-kernels of <see cref="Fp32ChannelConv"/>, vectorized along output channels: a tile of <see cref="Pixels"/>
 /// output pixels × 1, 2 or 4 vectors of channels kept in registers (6 × 4 = 24 accumulators, 29 of AVX-512's 32
 /// registers with the weight vectors and the broadcast). Per k: the channel vectors of W loaded once, one input value per
 /// pixel broadcast from <c>pixel base + offsets[k]</c> (the conv read straight from the padded input, no im2col), one
@@ -88,13 +88,36 @@ internal static unsafe class Fp32ChannelGemm
         Row2<TS, TV>(output + 5 * outStride, width, activation, c50, c51, b0, b1);
     }
 
-    /// <summary>As <see cref="Tile4{TS, TV}"/> with 1 vector of channels (a 16-channel conv on AVX-512).</summary>
+    /// <summary>
+    /// As <see cref="Tile4{TS, TV}"/> with 1 vector of channels (a 16-channel conv on AVX-512): even and odd k go to two
+    /// sets of 6 accumulators, so 12 FMA chains hide the FMA latency where 6 would not.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile1<TS, TV>(float* w, int wStride, int* offsets, int depth, float* p0, float* p1, float* p2, float* p3, float* p4,
         float* p5, float* bias, int activation, float* output, int outStride) where TS : ISimd<TV> where TV : struct
     {
         TV c0 = TS.Zero, c1 = TS.Zero, c2 = TS.Zero, c3 = TS.Zero, c4 = TS.Zero, c5 = TS.Zero;
-        for (int k = 0; k < depth; k++)
+        TV d0 = TS.Zero, d1 = TS.Zero, d2 = TS.Zero, d3 = TS.Zero, d4 = TS.Zero, d5 = TS.Zero;
+        int k = 0;
+        for (; k + 1 < depth; k += 2)
+        {
+            int o = offsets[k], q = offsets[k + 1];
+            TV w0 = TS.Load(w), w1 = TS.Load(w + wStride);
+            c0 = TS.Fma(TS.Broadcast(p0[o]), w0, c0);
+            c1 = TS.Fma(TS.Broadcast(p1[o]), w0, c1);
+            c2 = TS.Fma(TS.Broadcast(p2[o]), w0, c2);
+            c3 = TS.Fma(TS.Broadcast(p3[o]), w0, c3);
+            c4 = TS.Fma(TS.Broadcast(p4[o]), w0, c4);
+            c5 = TS.Fma(TS.Broadcast(p5[o]), w0, c5);
+            d0 = TS.Fma(TS.Broadcast(p0[q]), w1, d0);
+            d1 = TS.Fma(TS.Broadcast(p1[q]), w1, d1);
+            d2 = TS.Fma(TS.Broadcast(p2[q]), w1, d2);
+            d3 = TS.Fma(TS.Broadcast(p3[q]), w1, d3);
+            d4 = TS.Fma(TS.Broadcast(p4[q]), w1, d4);
+            d5 = TS.Fma(TS.Broadcast(p5[q]), w1, d5);
+            w += 2 * wStride;
+        }
+        if (k < depth)
         {
             int o = offsets[k];
             TV w0 = TS.Load(w);
@@ -104,15 +127,14 @@ internal static unsafe class Fp32ChannelGemm
             c3 = TS.Fma(TS.Broadcast(p3[o]), w0, c3);
             c4 = TS.Fma(TS.Broadcast(p4[o]), w0, c4);
             c5 = TS.Fma(TS.Broadcast(p5[o]), w0, c5);
-            w += wStride;
         }
         TV b = TS.Load(bias);
-        TS.Store(output, SimdActivation.Apply<TS, TV>(TS.Add(c0, b), activation));
-        TS.Store(output + outStride, SimdActivation.Apply<TS, TV>(TS.Add(c1, b), activation));
-        TS.Store(output + 2 * outStride, SimdActivation.Apply<TS, TV>(TS.Add(c2, b), activation));
-        TS.Store(output + 3 * outStride, SimdActivation.Apply<TS, TV>(TS.Add(c3, b), activation));
-        TS.Store(output + 4 * outStride, SimdActivation.Apply<TS, TV>(TS.Add(c4, b), activation));
-        TS.Store(output + 5 * outStride, SimdActivation.Apply<TS, TV>(TS.Add(c5, b), activation));
+        TS.Store(output, SimdActivation.Apply<TS, TV>(TS.Add(TS.Add(c0, d0), b), activation));
+        TS.Store(output + outStride, SimdActivation.Apply<TS, TV>(TS.Add(TS.Add(c1, d1), b), activation));
+        TS.Store(output + 2 * outStride, SimdActivation.Apply<TS, TV>(TS.Add(TS.Add(c2, d2), b), activation));
+        TS.Store(output + 3 * outStride, SimdActivation.Apply<TS, TV>(TS.Add(TS.Add(c3, d3), b), activation));
+        TS.Store(output + 4 * outStride, SimdActivation.Apply<TS, TV>(TS.Add(TS.Add(c4, d4), b), activation));
+        TS.Store(output + 5 * outStride, SimdActivation.Apply<TS, TV>(TS.Add(TS.Add(c5, d5), b), activation));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

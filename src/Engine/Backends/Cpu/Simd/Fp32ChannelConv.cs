@@ -3,15 +3,16 @@ using System.Runtime.Intrinsics;
 namespace GpuEngine.Backends.Cpu.Simd;
 
 /// <summary>
-/// fp32 conv for small feature maps, vectorized along output channels: per (conv group, image) C^T[pixel, oc] =
+/// fp32 conv vectorized along output channels: per (conv group, image) C^T[pixel, oc] =
 /// Σ_k X^T[pixel, k] · W^T[k, oc], read straight from the input (zero-padded once per run into a buffer whose borders
 /// stay zero), W packed [group][k][oc padded to 16] once. A 7×7 map has 49 pixels: tiles along pixels would run mostly
-/// empty, tiles of 6 pixels × 64 channels do not. A job is <see cref="ChunkPixels"/> pixels × <see cref="SliceChannels"/>
-/// channels; its tile goes to scratch as [pixel][channel] (bias and activation applied) and is transposed into NCHW.
+/// empty, tiles of 6 pixels × 64 channels do not, and no im2col is gathered. A job is up to <see cref="ChunkPixels"/>
+/// pixels (the map split evenly) × <see cref="SliceChannels"/> channels; its tile goes to scratch as [pixel][channel]
+/// (bias and activation applied) and is transposed into NCHW.
 /// </summary>
-public sealed unsafe class Fp32SmallMapConv : CpuTacticRun
+public sealed unsafe class Fp32ChannelConv : CpuTacticRun
 {
-    /// <summary>Output pixels per job (a multiple of the micro-tile's 6).</summary>
+    /// <summary>Output pixels per job at most (a multiple of the micro-tile's 6).</summary>
     public const int ChunkPixels = 16 * Fp32ChannelGemm.Pixels;
 
     /// <summary>Output channels per job (4 AVX-512 vectors), and the scratch tile's row stride.</summary>
@@ -27,7 +28,7 @@ public sealed unsafe class Fp32SmallMapConv : CpuTacticRun
     private readonly int[] _offsets;
     private readonly float[]? _padded;
     private readonly float* _input, _output;
-    private readonly int _paddedH, _paddedW, _channelsPadded, _chunks, _slices;
+    private readonly int _paddedH, _paddedW, _channelsPadded, _chunks, _chunkPixels, _slices;
     private readonly object[] _keep;
     private SimdLevel _level;
 
@@ -35,7 +36,7 @@ public sealed unsafe class Fp32SmallMapConv : CpuTacticRun
     /// A conv over pinned memory: <paramref name="packed"/> from <see cref="Pack"/>, <paramref name="bias"/> from
     /// <see cref="PackBias"/>. <paramref name="keep"/> holds the arrays behind the pointers.
     /// </summary>
-    public Fp32SmallMapConv(Fp32Conv2dShape shape, float[] packed, float[] bias, float* input, float* output, object[] keep)
+    public Fp32ChannelConv(Fp32Conv2dShape shape, float[] packed, float[] bias, float* input, float* output, object[] keep)
     {
         _shape = shape;
         _packed = packed;
@@ -48,6 +49,10 @@ public sealed unsafe class Fp32SmallMapConv : CpuTacticRun
         if (shape.PadH > 0 || shape.PadW > 0) _padded = PackedWeights.Pinned<float>(checked(shape.Batch * shape.InChannels * _paddedH * _paddedW));
         _channelsPadded = ChannelsPadded(shape);
         _chunks = (shape.Pixels + ChunkPixels - 1) / ChunkPixels;
+        // Even chunks, whole tiles: 196 pixels are 3 jobs of 66, not 96 + 96 + 4.
+        int perChunk = (shape.Pixels + _chunks - 1) / _chunks;
+        _chunkPixels = (perChunk + Fp32ChannelGemm.Pixels - 1) / Fp32ChannelGemm.Pixels * Fp32ChannelGemm.Pixels;
+        _chunks = (shape.Pixels + _chunkPixels - 1) / _chunkPixels;
         _slices = (_channelsPadded + SliceChannels - 1) / SliceChannels;
         _offsets = PackedWeights.Pinned<int>(shape.Depth);
         int taps = shape.KernelH * shape.KernelW;
@@ -88,7 +93,7 @@ public sealed unsafe class Fp32SmallMapConv : CpuTacticRun
     {
         fixed (float* x = input, y = output)
         {
-            var conv = new Fp32SmallMapConv(shape, Pack(shape, weight), PackBias(shape, bias), x, y, []);
+            var conv = new Fp32ChannelConv(shape, Pack(shape, weight), PackBias(shape, bias), x, y, []);
             for (int i = 0; i < runs; i++) conv.Execute();
         }
     }
@@ -136,7 +141,7 @@ public sealed unsafe class Fp32SmallMapConv : CpuTacticRun
         int chunk = rest % _chunks;
         rest /= _chunks;
         int image = rest % s.Batch, group = rest / s.Batch;
-        int p0 = chunk * ChunkPixels, pEnd = Math.Min(pixels, p0 + ChunkPixels);
+        int p0 = chunk * _chunkPixels, pEnd = Math.Min(pixels, p0 + _chunkPixels);
         int oc0 = slice * SliceChannels, ocEnd = Math.Min(_channelsPadded, oc0 + SliceChannels);
         long planeSize = (long)_paddedH * _paddedW;
         t_tile ??= PackedWeights.Pinned<float>(ChunkPixels * SliceChannels);

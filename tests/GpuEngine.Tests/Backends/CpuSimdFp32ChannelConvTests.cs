@@ -4,12 +4,12 @@ using GpuEngine.Kernels.Ops;
 namespace GpuEngine.Tests.Backends;
 
 /// <summary>
-/// The channel-vectorized fp32 conv (<see cref="Fp32SmallMapConv"/>) against float64 loops written here: fixed cases
+/// The channel-vectorized fp32 conv (<see cref="Fp32ChannelConv"/>) against float64 loops written here: fixed cases
 /// that hit each micro-tile (1, 2, 4 vectors of channels, a pixel tail, several jobs, several 64-channel slices) and
 /// random shapes (odd channels, stride 2, padding 0/1/2, dilation, groups, 1×1, batch &gt; 1, maps 1×1 to 56×56), on every
 /// instruction-set path this machine runs (the narrower ones forced), within 1e-4 of the largest reference magnitude.
 /// </summary>
-public class CpuSimdFp32SmallMapConvTests
+public class CpuSimdFp32ChannelConvTests
 {
     private const double Tolerance = 1e-4;
 
@@ -69,7 +69,7 @@ public class CpuSimdFp32SmallMapConvTests
         var output = new float[c[0] * c[4] * outH * outW];
         Array.Fill(output, float.NaN);
         // Two runs of one bound conv: the second reuses the padded copy, whose borders must still be zero.
-        Fp32SmallMapConv.Compute(shape, input, weight, bias, output, runs: 2);
+        Fp32ChannelConv.Compute(shape, input, weight, bias, output, runs: 2);
         AssertClose(Reference(shape, input, weight, bias), output, $"conv {string.Join(",", c)} on {level}");
     }
 
