@@ -48,12 +48,15 @@ public sealed unsafe class Fp32ChannelConv : CpuTacticRun
         _paddedW = shape.Width + 2 * shape.PadW;
         if (shape.PadH > 0 || shape.PadW > 0) _padded = PackedWeights.Pinned<float>(checked(shape.Batch * shape.InChannels * _paddedH * _paddedW));
         _channelsPadded = ChannelsPadded(shape);
-        _chunks = (shape.Pixels + ChunkPixels - 1) / ChunkPixels;
-        // Even chunks, whole tiles: 196 pixels are 3 jobs of 66, not 96 + 96 + 4.
+        _slices = (_channelsPadded + SliceChannels - 1) / SliceChannels;
+        // Even chunks, whole tiles (196 pixels are 3 jobs of 66, not 96 + 96 + 4), and at least two jobs per core where
+        // the map has the tiles, so a launch the parallel loop spreads keeps every core busy (a 7×7 map: 30 + 19 pixels).
+        int tiles = (shape.Pixels + Fp32ChannelGemm.Pixels - 1) / Fp32ChannelGemm.Pixels;
+        int wanted = (2 * Environment.ProcessorCount + shape.Groups * shape.Batch * _slices - 1) / (shape.Groups * shape.Batch * _slices);
+        _chunks = Math.Clamp(wanted, (shape.Pixels + ChunkPixels - 1) / ChunkPixels, Math.Max(tiles, 1));
         int perChunk = (shape.Pixels + _chunks - 1) / _chunks;
         _chunkPixels = (perChunk + Fp32ChannelGemm.Pixels - 1) / Fp32ChannelGemm.Pixels * Fp32ChannelGemm.Pixels;
         _chunks = (shape.Pixels + _chunkPixels - 1) / _chunkPixels;
-        _slices = (_channelsPadded + SliceChannels - 1) / SliceChannels;
         _offsets = PackedWeights.Pinned<int>(shape.Depth);
         int taps = shape.KernelH * shape.KernelW;
         for (int k = 0; k < shape.Depth; k++)

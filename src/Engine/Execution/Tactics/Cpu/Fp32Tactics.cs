@@ -52,7 +52,11 @@ internal sealed unsafe class Fp32ChannelConvTactic : ICpuTactic
         written = 3;
         if (!ReferenceEquals(launch.Kernel, GeneratedKernels.Conv2dKernels_Conv2d)) return false;
         var shape = Fp32Conv2dShape.FromArguments(launch.Arguments);
-        return shape.Pixels <= MaxPixels && shape.RowsPerGroup >= 8;
+        if (shape.Pixels > MaxPixels || shape.RowsPerGroup < 8) return false;
+        // A first layer (k of a few dozen) over a large map, its channels a multiple of the GEMM's 6-row panels:
+        // the im2col GEMM has no edge tiles there, and this conv's NCHW transposition would cost more than its FMAs
+        // (RepVGG-A0 224 stage0, 3 -> 48: 0.49 ms against 0.75 ms).
+        return !(shape.Depth <= 32 && shape.Pixels >= 1024 && shape.RowsPerGroup % Fp32Gemm.Rows == 0);
     }
 
     public CpuTacticRun Bind(KernelLaunch launch)
