@@ -163,7 +163,14 @@ public sealed unsafe class Fp32ChannelConv : CpuTacticRun
                 for (int oc = oc0; oc < ocEnd;)
                 {
                     int left = ocEnd - oc;
-                    if (wide && left >= 4 * width)
+                    if (wide && left >= 4 * width && pEnd - p < Fp32ChannelGemm.Pixels)
+                    {
+                        for (int q = p; q < pEnd; q += 2)
+                            Fp32ChannelGemm.Tile4Pair<TS, TV>(weights + oc, _channelsPadded, offsets, depth, Base(plane, q, pEnd), Base(plane, q + 1, pEnd),
+                                bias + oc, s.Activation, row + (long)(q - p) * SliceChannels + oc, SliceChannels);
+                        oc += 4 * width;
+                    }
+                    else if (wide && left >= 4 * width)
                     {
                         Fp32ChannelGemm.Tile4<TS, TV>(weights + oc, _channelsPadded, offsets, depth, x0, x1, x2, x3, x4, x5, bias + oc, s.Activation,
                             row + oc, SliceChannels);

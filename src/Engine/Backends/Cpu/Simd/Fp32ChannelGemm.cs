@@ -53,6 +53,31 @@ internal static unsafe class Fp32ChannelGemm
         Row4<TS, TV>(output + 5 * outStride, width, activation, c50, c51, c52, c53, b0, b1, b2, b3);
     }
 
+    /// <summary>
+    /// As <see cref="Tile4{TS, TV}"/> for two pixels (8 accumulators): a map's last 1 to 5 pixels take one to three of
+    /// these instead of a whole 6-pixel tile (a 7×7 map's 49th pixel would otherwise cost a sixth of the map).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile4Pair<TS, TV>(float* w, int wStride, int* offsets, int depth, float* p0, float* p1, float* bias, int activation,
+        float* output, int outStride) where TS : ISimd<TV> where TV : struct
+    {
+        int width = TS.Width;
+        TV c00 = TS.Zero, c01 = TS.Zero, c02 = TS.Zero, c03 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c12 = TS.Zero, c13 = TS.Zero;
+        for (int k = 0; k < depth; k++)
+        {
+            int o = offsets[k];
+            TV w0 = TS.Load(w), w1 = TS.Load(w + width), w2 = TS.Load(w + 2 * width), w3 = TS.Load(w + 3 * width);
+            TV x = TS.Broadcast(p0[o]);
+            c00 = TS.Fma(x, w0, c00); c01 = TS.Fma(x, w1, c01); c02 = TS.Fma(x, w2, c02); c03 = TS.Fma(x, w3, c03);
+            x = TS.Broadcast(p1[o]);
+            c10 = TS.Fma(x, w0, c10); c11 = TS.Fma(x, w1, c11); c12 = TS.Fma(x, w2, c12); c13 = TS.Fma(x, w3, c13);
+            w += wStride;
+        }
+        TV b0 = TS.Load(bias), b1 = TS.Load(bias + width), b2 = TS.Load(bias + 2 * width), b3 = TS.Load(bias + 3 * width);
+        Row4<TS, TV>(output, width, activation, c00, c01, c02, c03, b0, b1, b2, b3);
+        Row4<TS, TV>(output + outStride, width, activation, c10, c11, c12, c13, b0, b1, b2, b3);
+    }
+
     /// <summary>As <see cref="Tile4{TS, TV}"/> with 2 vectors of channels (12 accumulators: fits 16-register AVX2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tile2<TS, TV>(float* w, int wStride, int* offsets, int depth, float* p0, float* p1, float* p2, float* p3, float* p4,
