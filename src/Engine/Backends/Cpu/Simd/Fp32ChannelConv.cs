@@ -191,13 +191,10 @@ public sealed unsafe class Fp32ChannelConv : CpuTacticRun
                 }
             }
             // [pixel][channel] scratch into NCHW: each channel's pixels are contiguous in the output.
-            int rows = s.RowsPerGroup, count = pEnd - p0;
-            for (int oc = oc0; oc < Math.Min(ocEnd, rows); oc++)
-            {
-                float* target = _output + ((long)image * s.OutChannels + (long)group * rows + oc) * pixels + p0;
-                float* source = tile + (oc - oc0);
-                for (int q = 0; q < count; q++) target[q] = source[q * SliceChannels];
-            }
+            int rows = s.RowsPerGroup;
+            if (oc0 < rows)
+                Fp32TileTranspose.Store(tile, SliceChannels, Math.Min(ocEnd, rows) - oc0, pEnd - p0,
+                    _output + ((long)image * s.OutChannels + (long)group * rows + oc0) * pixels + p0, pixels);
         }
     }
 
