@@ -176,6 +176,12 @@ public sealed unsafe class Fp32ChannelConv : CpuTacticRun
                             row + oc, SliceChannels);
                         oc += 4 * width;
                     }
+                    else if (wide && left == 3 * width)
+                    {
+                        Fp32ChannelGemm.Tile3<TS, TV>(weights + oc, _channelsPadded, offsets, depth, x0, x1, x2, x3, x4, x5, bias + oc, s.Activation,
+                            row + oc, SliceChannels);
+                        oc += 3 * width;
+                    }
                     else if (left >= 2 * width)
                     {
                         Fp32ChannelGemm.Tile2<TS, TV>(weights + oc, _channelsPadded, offsets, depth, x0, x1, x2, x3, x4, x5, bias + oc, s.Activation,
