@@ -18,6 +18,7 @@ public static class CpuTactics
     /// <summary>Every registered tactic; where several apply to a launch, the first is the fixed choice.</summary>
     public static IReadOnlyList<ICpuTactic> All { get; } =
     [
+        new Fp32ChannelConvTactic(),
         new Fp32Conv2dTactic(),
         new Fp32DepthwiseTactic(),
         new Fp32LinearTactic(),
