@@ -12,9 +12,9 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
     {
         var p = _p;
         int channel = plane % p.OutChannels;
-        byte* temp = frame.Scratch, bytes = temp + _tempBytes;
+        byte* flat = frame.Scratch, temp = flat + _flatBytes, bytes = temp + _tempBytes;
         int* lanes = (int*)(bytes + _planeBytes);
-        Fill(bytes, temp, _input + (long)plane * p.Height * p.Width, T.Flip);
+        Fill(bytes, temp, flat, _input + (long)plane * p.Height * p.Width, T.Flip);
         long step = (long)p.DilationH * _rowBytes;
         for (int i = 0; i < _startRows.Length; i++)
         {
@@ -23,11 +23,13 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
         }
         int* words = frame.Packed + channel * (_taps + 1);
         int init = words[_taps] + (p.HasBias != 0 ? _bias[channel] : 0);
-        Sums<T>(lanes, words, frame.Offsets, init, channel, plane * p.OutH * p.OutW);
+        bool narrow = _mode == RequantizeKernels.Fused && Int8ChannelRequant.Vectorizes(_multiplier[channel], p.ClampMin, p.ClampMax);
+        var requant = narrow ? new Int8ChannelRequant(_multiplier[channel], _shift[channel], p.OutputZeroPoint, p.ClampMin, p.ClampMax) : default;
+        Sums<T>(lanes, words, frame.Offsets, init, channel, plane * p.OutH * p.OutW, requant, narrow);
     }
 
     /// <summary>Every output of the plane, 8 along a row at a time, from the interleaved lanes.</summary>
-    private void Sums<T>(int* lanes, int* words, int* offsets, int init, int channel, int outBase) where T : struct, IInt8DepthwiseTaps
+    private void Sums<T>(int* lanes, int* words, int* offsets, int init, int channel, int outBase, in Int8ChannelRequant requant, bool narrow) where T : struct, IInt8DepthwiseTaps
     {
         var p = _p;
         var start = Vector256.Create(init);
@@ -46,7 +48,7 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
                 {
                     int* at = row + ox;
                     var acc = T.Add(T.Add(T.Add(start, at + o0, w0), at + o1, w1), at + o2, w2);
-                    Store(acc, channel, outBase, rowStart + ox, rowEnd, pixels);
+                    Store(acc, requant, narrow, channel, outBase, rowStart + ox, rowEnd, pixels);
                 }
             }
             return;
@@ -66,7 +68,7 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
                     int* at = row + ox;
                     var a = T.Add(T.Add(T.Add(start, at + o0, w0), at + o1, w1), at + o2, w2);
                     var b = T.Add(T.Add(T.Add(Vector256<int>.Zero, at + o3, w3), at + o4, w4), at + o5, w5);
-                    Store(Avx2.Add(a, b), channel, outBase, rowStart + ox, rowEnd, pixels);
+                    Store(Avx2.Add(a, b), requant, narrow, channel, outBase, rowStart + ox, rowEnd, pixels);
                 }
             }
             return;
@@ -79,7 +81,7 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
             {
                 var acc = start;
                 for (int t = 0; t < _taps; t++) acc = T.Add(acc, row + ox + offsets[t], Vector256.Create(words[t]));
-                Store(acc, channel, outBase, rowStart + ox, rowEnd, pixels);
+                Store(acc, requant, narrow, channel, outBase, rowStart + ox, rowEnd, pixels);
             }
         }
     }
@@ -89,9 +91,16 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
     /// computed and stored after: they are stored too (one vector store) unless they leave the plane or stores add.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Store(Vector256<int> sums, int channel, int outBase, int index, int rowEnd, int pixels)
+    private void Store(Vector256<int> sums, in Int8ChannelRequant requant, bool narrow, int channel, int outBase, int index, int rowEnd, int pixels)
     {
-        if (index + 8 <= rowEnd || (_overlapStores && index + 8 <= pixels)) _epilogue.Store8(sums, channel, outBase + index);
+        bool whole = index + 8 <= rowEnd || (_overlapStores && index + 8 <= pixels);
+        if (narrow)
+        {
+            long bytes = requant.Narrow(sums);
+            if (whole) *(long*)(_output + outBase + index) = bytes;
+            else for (int j = 0; j < rowEnd - index; j++) _output[outBase + index + j] = (sbyte)(bytes >> 8 * j);
+        }
+        else if (whole) _epilogue.Store8(sums, channel, outBase + index);
         else StorePart(sums, channel, outBase + index, rowEnd - index);
     }
 
@@ -106,25 +115,30 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
     /// <summary>
     /// The padded plane as bytes (each XORed with <paramref name="flip"/>, the zero point in the padding), row y at
     /// y · row bytes, column x at (x mod stride) · phase width + x / stride; rows past the padding are padding too.
+    /// The input plane is first copied whole into <paramref name="flat"/>, so rows then move in 16-byte steps: a row's
+    /// last step may run past it into the next row, which is written after (and the buffers have the slack).
     /// </summary>
-    private void Fill(byte* bytes, byte* temp, sbyte* source, byte flip)
+    private void Fill(byte* bytes, byte* temp, byte* flat, sbyte* source, byte flip)
     {
         var p = _p;
         byte pad = (byte)((byte)(sbyte)p.InputZeroPoint ^ flip);
+        var pads = Vector128.Create(pad);
         int paddedW = p.Width + 2 * p.PadW;
+        CopyFlipped(flat, source, p.Height * p.Width, flip);
         for (int y = 0; y < _byteRows; y++)
         {
             byte* row = bytes + (long)y * _rowBytes;
             int iy = y - p.PadH;
             if ((uint)iy >= (uint)p.Height)
             {
-                new Span<byte>(row, _rowBytes).Fill(pad);
+                for (int i = 0; i < _rowBytes; i += 16) Sse2.Store(row + i, pads);
                 continue;
             }
             byte* padded = p.StrideW == 1 ? row : temp;
-            new Span<byte>(padded, p.PadW).Fill(pad);
-            CopyFlipped(padded + p.PadW, source + (long)iy * p.Width, p.Width, flip);
-            new Span<byte>(padded + p.PadW + p.Width, p.PadW).Fill(pad);
+            byte* from = flat + (long)iy * p.Width;
+            for (int x = 0; x < p.PadW; x++) padded[x] = pad;
+            for (int i = 0; i < p.Width; i += 16) Sse2.Store(padded + p.PadW + i, Sse2.LoadVector128(from + i));
+            for (int x = p.PadW + p.Width; x < paddedW; x++) padded[x] = pad;
             if (p.StrideW == 2) SplitEvenOdd(temp, row, paddedW);
             else if (p.StrideW > 2)
                 for (int x = 0; x < paddedW; x++) row[x % p.StrideW * _phaseW + x / p.StrideW] = temp[x];
@@ -136,7 +150,16 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
         byte* src = (byte*)from;
         int i = 0;
         for (; i + 32 <= count; i += 32) Avx.Store(to + i, Avx2.Xor(Avx.LoadVector256(src + i), Vector256.Create(flip)));
-        for (; i + 16 <= count; i += 16) Sse2.Store(to + i, Sse2.Xor(Sse2.LoadVector128(src + i), Vector128.Create(flip)));
+        if (i + 16 <= count)
+        {
+            Sse2.Store(to + i, Sse2.Xor(Sse2.LoadVector128(src + i), Vector128.Create(flip)));
+            i += 16;
+        }
+        if (i + 8 <= count)
+        {
+            *(ulong*)(to + i) = *(ulong*)(src + i) ^ 0x0101010101010101UL * flip;
+            i += 8;
+        }
         for (; i < count; i++) to[i] = (byte)(src[i] ^ flip);
     }
 

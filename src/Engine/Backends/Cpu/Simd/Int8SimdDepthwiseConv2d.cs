@@ -19,9 +19,10 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
     private readonly Int8SimdPath _path;
     private readonly int[] _packed;
     private readonly int[] _offsets, _startRows;
-    private readonly int _taps, _rowsPerLane, _phaseW, _rowBytes, _byteRows, _tempBytes, _planeBytes, _scratchBytes, _planesPerJob, _jobs;
-    private sbyte* _input;
-    private int* _bias;
+    private readonly int _taps, _rowsPerLane, _phaseW, _rowBytes, _byteRows, _flatBytes, _tempBytes, _planeBytes, _scratchBytes, _planesPerJob, _jobs;
+    private sbyte* _input, _output;
+    private int* _bias, _multiplier, _shift;
+    private int _mode;
     private Int8Epilogue _epilogue;
     private bool _overlapStores;
 
@@ -83,10 +84,11 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
         _phaseW = Align((paddedW + p.StrideW - 1) / p.StrideW, 16);
         _rowBytes = p.StrideW * _phaseW;
         _byteRows = paddedH + (_rowsPerLane - 1) * p.DilationH;
+        _flatBytes = Align(p.Height * p.Width, 64) + 64;
         _tempBytes = Align(paddedW, 16) + 64;
         _planeBytes = Align(_byteRows * _rowBytes, 64);
         // Interleaved rows are indexed by padded row; one more row and a vector of slack for the last vectors' over-read.
-        _scratchBytes = _tempBytes + _planeBytes + (paddedH + 1) * _rowBytes * 4 + 64;
+        _scratchBytes = _flatBytes + _tempBytes + _planeBytes + (paddedH + 1) * _rowBytes * 4 + 64;
         _offsets = new int[_taps];
         for (int g = 0; g < groups; g++)
             for (int kx = 0; kx < p.KernelW; kx++)
@@ -120,13 +122,17 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
     public void Run(sbyte* input, int* bias, int* multiplier, int* shift, sbyte* output, int* accumulator, int mode)
     {
         _input = input;
+        _output = output;
         _bias = bias;
+        _multiplier = multiplier;
+        _shift = shift;
+        _mode = mode;
         _epilogue = new Int8Epilogue(mode, multiplier, shift, output, accumulator, _p.OutputZeroPoint, _p.ClampMin, _p.ClampMax);
         // A row's last vector may store past the row into the next one (rewritten after), except when stores add.
         _overlapStores = mode != RequantizeKernels.AddSumAccumulate;
         Int8Jobs.Run(_jobs, this, (long)_p.Batch * _p.OutChannels * _p.OutH * _p.OutW * _p.KernelH * _p.KernelW);
-        _input = null;
-        _bias = null;
+        _input = _output = null;
+        _bias = _multiplier = _shift = null;
     }
 
     /// <summary>Job <paramref name="index"/>: planes (image · channels + channel) from index · planes-per-job on.</summary>
