@@ -57,9 +57,20 @@ public class Int8SimdDepthwiseTests
 
         var p = ops.Params();
         Assert.True(Int8SimdDepthwiseConv2d.Applies(p, path));
-        var simd = new Int8SimdDepthwiseConv2d(p, ops.Weight, path);
-        Assert.Equal(path, simd.Path);
-        // Twice each: the second run reuses this thread's scratch, holding the first run's planes.
+        // 8-lane requantization (bound at 256-bit vectors) and, where the cpu has AVX-512, 16-lane.
+        foreach (var level in new[] { SimdLevel.Vector256, CpuSimd.Best }.Distinct())
+        {
+            Int8SimdDepthwiseConv2d simd;
+            using (CpuSimd.Force(level)) simd = new Int8SimdDepthwiseConv2d(p, ops.Weight, path);
+            Assert.Equal(path, simd.Path);
+            Assert.Equal(level == SimdLevel.Vector512, simd.Wide);
+            RunsExactly(simd, ops, expected, expectedSums);
+        }
+    }
+
+    /// <summary>Each mode twice: the second run reuses this thread's scratch, holding the first run's planes.</summary>
+    private static void RunsExactly(Int8SimdDepthwiseConv2d simd, Operands ops, sbyte[] expected, long[] expectedSums)
+    {
         for (int round = 0; round < 2; round++)
         {
             var fused = Enumerable.Repeat((sbyte)-77, expected.Length).ToArray();
@@ -88,10 +99,9 @@ public class Int8SimdDepthwiseTests
             Weight = Enumerable.Range(0, 27).Select(i => (sbyte)(i % 3 == 0 ? -128 : 127)).ToArray(),
         };
         var expectedSums = ops.Sums();
-        var simd = new Int8SimdDepthwiseConv2d(ops.Params(), ops.Weight, path);
-        var sums = new int[expectedSums.Length];
-        simd.Run(ops.Input, ops.Bias, ops.Multipliers, ops.Shifts, new sbyte[1], sums, RequantizeKernels.AddSumWrite);
-        Assert.Equal(expectedSums.Select(s => (int)s), sums);
+        var (lo, hi) = Int8Requant.Clamp(c.Activation, ops.OutputZp);
+        var expected = expectedSums.Select((s, i) => Int8Requant.Apply(s, ops.Multipliers[i / (c.OutH * c.OutW)], ops.Shifts[i / (c.OutH * c.OutW)], ops.OutputZp, lo, hi)).ToArray();
+        RunsExactly(new Int8SimdDepthwiseConv2d(ops.Params(), ops.Weight, path), ops, expected, expectedSums);
     }
 
     /// <summary>The reference kernel (Int8Conv2d run by the cpu backend), fused.</summary>

@@ -52,3 +52,44 @@ internal readonly struct Int8ChannelRequant
         return Sse2.PackSignedSaturate(words, words).AsInt64().ToScalar();
     }
 }
+
+/// <summary>
+/// <see cref="Int8ChannelRequant"/> on 16 lanes (AVX-512F): the same integer steps, the high mul on even and odd
+/// lanes by 512-bit <c>vpmuldq</c>, the narrowing by <c>vpmovsdb</c>. Exact under the same <see cref="Int8ChannelRequant.Vectorizes"/>.
+/// </summary>
+internal readonly struct Int8ChannelRequant16
+{
+    private readonly Vector512<int> _multiplier, _mask, _half, _zeroPoint, _min, _max, _oddLanes;
+    private readonly Vector512<long> _nudge;
+    private readonly Vector128<int> _shift;
+
+    /// <summary>The constants of a channel's multiplier and shift, and the layer's output zero point and clamp.</summary>
+    public Int8ChannelRequant16(int multiplier, int shift, int zeroPoint, int clampMin, int clampMax)
+    {
+        int mask = (int)((1L << shift) - 1);
+        _multiplier = Vector512.Create(multiplier);
+        _mask = Vector512.Create(mask);
+        _half = Vector512.Create(mask >> 1);
+        _shift = Vector128.CreateScalar(shift);
+        _nudge = Vector512.Create(1L << 30);
+        _zeroPoint = Vector512.Create(zeroPoint);
+        _min = Vector512.Create(clampMin);
+        _max = Vector512.Create(clampMax);
+        _oddLanes = Vector512.Create(0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1, 0, -1);
+    }
+
+    /// <summary>Sixteen sums requantized to int8 (lane 0 first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<sbyte> Narrow(Vector512<int> x)
+    {
+        var even = Avx512F.ShiftRightLogical(Avx512F.Add(Avx512F.Multiply(x, _multiplier), _nudge), 31).AsInt32();
+        var odd = Avx512F.ShiftLeftLogical(Avx512F.Add(Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), _multiplier), _nudge), 1).AsInt32();
+        var high = Vector512.ConditionalSelect(_oddLanes, odd, even);
+        var remainder = Avx512F.And(high, _mask);
+        var threshold = Avx512F.Subtract(_half, Vector512.LessThan(high, Vector512<int>.Zero));
+        var shifted = Avx512F.ShiftRightArithmetic(high, _shift);
+        var q = Avx512F.Subtract(shifted, Vector512.GreaterThan(remainder, threshold));
+        q = Avx512F.Min(Avx512F.Max(Avx512F.Add(q, _zeroPoint), _min), _max);
+        return Avx512F.ConvertToVector128SByteWithSaturation(q);
+    }
+}

@@ -24,17 +24,23 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
         int* words = frame.Packed + channel * (_taps + 1);
         int init = words[_taps] + (p.HasBias != 0 ? _bias[channel] : 0);
         bool narrow = _mode == RequantizeKernels.Fused && Int8ChannelRequant.Vectorizes(_multiplier[channel], p.ClampMin, p.ClampMax);
-        var requant = narrow ? new Int8ChannelRequant(_multiplier[channel], _shift[channel], p.OutputZeroPoint, p.ClampMin, p.ClampMax) : default;
-        Sums<T>(lanes, words, frame.Offsets, init, channel, plane * p.OutH * p.OutW, requant, narrow);
+        var requants = !narrow ? default : new Requants(true,
+            new Int8ChannelRequant(_multiplier[channel], _shift[channel], p.OutputZeroPoint, p.ClampMin, p.ClampMax),
+            _wide ? new Int8ChannelRequant16(_multiplier[channel], _shift[channel], p.OutputZeroPoint, p.ClampMin, p.ClampMax) : default);
+        Sums<T>(lanes, words, frame.Offsets, init, channel, plane * p.OutH * p.OutW, requants);
     }
 
-    /// <summary>Every output of the plane, 8 along a row at a time, from the interleaved lanes.</summary>
-    private void Sums<T>(int* lanes, int* words, int* offsets, int init, int channel, int outBase, in Int8ChannelRequant requant, bool narrow) where T : struct, IInt8DepthwiseTaps
+    /// <summary>
+    /// Every output of the plane from the interleaved lanes, along each row 16 at a time (two vectors, requantized as
+    /// one 512-bit vector) where the kernel was made for 512-bit vectors, else and at a row's end 8 at a time.
+    /// </summary>
+    private void Sums<T>(int* lanes, int* words, int* offsets, int init, int channel, int outBase, in Requants requants) where T : struct, IInt8DepthwiseTaps
     {
         var p = _p;
         var start = Vector256.Create(init);
         long rowStep = (long)p.StrideH * _rowBytes;
-        int pixels = p.OutH * p.OutW;
+        int outW = p.OutW, wideEnd = _wide ? outW - 8 : 0;
+        var at = new Outputs(outBase, p.OutH * outW);
         if (_taps == 3)
         {
             // 3×3 on AVX-VNNI (three kernel columns of one row group): weights and offsets stay in registers.
@@ -43,12 +49,18 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
             for (int oy = 0; oy < p.OutH; oy++)
             {
                 int* row = lanes + oy * rowStep;
-                int rowStart = oy * p.OutW, rowEnd = rowStart + p.OutW;
-                for (int ox = 0; ox < p.OutW; ox += 8)
+                at.Row(oy * outW, outW);
+                int ox = 0;
+                for (; ox < wideEnd; ox += 16)
                 {
-                    int* at = row + ox;
-                    var acc = T.Add(T.Add(T.Add(start, at + o0, w0), at + o1, w1), at + o2, w2);
-                    Store(acc, requant, narrow, channel, outBase, rowStart + ox, rowEnd, pixels);
+                    int* x = row + ox, y = x + 8;
+                    Store16(T.Add(T.Add(T.Add(start, x + o0, w0), x + o1, w1), x + o2, w2),
+                        T.Add(T.Add(T.Add(start, y + o0, w0), y + o1, w1), y + o2, w2), requants, channel, at, ox);
+                }
+                for (; ox < outW; ox += 8)
+                {
+                    int* x = row + ox;
+                    Store(T.Add(T.Add(T.Add(start, x + o0, w0), x + o1, w1), x + o2, w2), requants, channel, at, ox);
                 }
             }
             return;
@@ -62,13 +74,20 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
             for (int oy = 0; oy < p.OutH; oy++)
             {
                 int* row = lanes + oy * rowStep;
-                int rowStart = oy * p.OutW, rowEnd = rowStart + p.OutW;
-                for (int ox = 0; ox < p.OutW; ox += 8)
+                at.Row(oy * outW, outW);
+                int ox = 0;
+                for (; ox < wideEnd; ox += 16)
                 {
-                    int* at = row + ox;
-                    var a = T.Add(T.Add(T.Add(start, at + o0, w0), at + o1, w1), at + o2, w2);
-                    var b = T.Add(T.Add(T.Add(Vector256<int>.Zero, at + o3, w3), at + o4, w4), at + o5, w5);
-                    Store(Avx2.Add(a, b), requant, narrow, channel, outBase, rowStart + ox, rowEnd, pixels);
+                    int* x = row + ox, y = x + 8;
+                    var a = Avx2.Add(T.Add(T.Add(T.Add(start, x + o0, w0), x + o1, w1), x + o2, w2), T.Add(T.Add(T.Add(Vector256<int>.Zero, x + o3, w3), x + o4, w4), x + o5, w5));
+                    var b = Avx2.Add(T.Add(T.Add(T.Add(start, y + o0, w0), y + o1, w1), y + o2, w2), T.Add(T.Add(T.Add(Vector256<int>.Zero, y + o3, w3), y + o4, w4), y + o5, w5));
+                    Store16(a, b, requants, channel, at, ox);
+                }
+                for (; ox < outW; ox += 8)
+                {
+                    int* x = row + ox;
+                    var a = T.Add(T.Add(T.Add(start, x + o0, w0), x + o1, w1), x + o2, w2);
+                    Store(Avx2.Add(a, T.Add(T.Add(T.Add(Vector256<int>.Zero, x + o3, w3), x + o4, w4), x + o5, w5)), requants, channel, at, ox);
                 }
             }
             return;
@@ -76,14 +95,52 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
         for (int oy = 0; oy < p.OutH; oy++)
         {
             int* row = lanes + oy * rowStep;
-            int rowStart = oy * p.OutW, rowEnd = rowStart + p.OutW;
-            for (int ox = 0; ox < p.OutW; ox += 8)
+            at.Row(oy * outW, outW);
+            for (int ox = 0; ox < outW; ox += 8)
             {
                 var acc = start;
                 for (int t = 0; t < _taps; t++) acc = T.Add(acc, row + ox + offsets[t], Vector256.Create(words[t]));
-                Store(acc, requant, narrow, channel, outBase, rowStart + ox, rowEnd, pixels);
+                Store(acc, requants, channel, at, ox);
             }
         }
+    }
+
+    /// <summary>A channel's requantization: whether the vector steps apply (fused mode, <see cref="Int8ChannelRequant.Vectorizes"/>), on 8 and 16 lanes.</summary>
+    private readonly struct Requants(bool narrow, Int8ChannelRequant eight, Int8ChannelRequant16 sixteen)
+    {
+        public readonly bool Narrow = narrow;
+        public readonly Int8ChannelRequant Eight = eight;
+        public readonly Int8ChannelRequant16 Sixteen = sixteen;
+    }
+
+    /// <summary>Where a plane's outputs go: its first element, its size, and the row being stored.</summary>
+    private struct Outputs(int planeBase, int pixels)
+    {
+        public readonly int PlaneBase = planeBase, Pixels = pixels;
+        public int RowStart, RowEnd;
+
+        public void Row(int start, int width)
+        {
+            RowStart = start;
+            RowEnd = start + width;
+        }
+    }
+
+    /// <summary>Stores 16 sums (<paramref name="a"/> then <paramref name="b"/>) of outputs from column <paramref name="ox"/> of the row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Store16(Vector256<int> a, Vector256<int> b, in Requants requants, int channel, in Outputs at, int ox)
+    {
+        int index = at.RowStart + ox;
+        if (!requants.Narrow)
+        {
+            Store(a, requants, channel, at, ox);
+            Store(b, requants, channel, at, ox + 8);
+            return;
+        }
+        var bytes = requants.Sixteen.Narrow(Vector512.Create(a, b));
+        if (index + 16 <= at.RowEnd || (_overlapStores && index + 16 <= at.Pixels)) Sse2.Store(_output + at.PlaneBase + index, bytes);
+        else
+            for (int j = 0; j < at.RowEnd - index; j++) _output[at.PlaneBase + index + j] = bytes.GetElement(j);
     }
 
     /// <summary>
@@ -91,17 +148,18 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
     /// computed and stored after: they are stored too (one vector store) unless they leave the plane or stores add.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Store(Vector256<int> sums, in Int8ChannelRequant requant, bool narrow, int channel, int outBase, int index, int rowEnd, int pixels)
+    private void Store(Vector256<int> sums, in Requants requants, int channel, in Outputs at, int ox)
     {
-        bool whole = index + 8 <= rowEnd || (_overlapStores && index + 8 <= pixels);
-        if (narrow)
+        int index = at.RowStart + ox;
+        bool whole = index + 8 <= at.RowEnd || (_overlapStores && index + 8 <= at.Pixels);
+        if (requants.Narrow)
         {
-            long bytes = requant.Narrow(sums);
-            if (whole) *(long*)(_output + outBase + index) = bytes;
-            else for (int j = 0; j < rowEnd - index; j++) _output[outBase + index + j] = (sbyte)(bytes >> 8 * j);
+            long bytes = requants.Eight.Narrow(sums);
+            if (whole) *(long*)(_output + at.PlaneBase + index) = bytes;
+            else for (int j = 0; j < at.RowEnd - index; j++) _output[at.PlaneBase + index + j] = (sbyte)(bytes >> 8 * j);
         }
-        else if (whole) _epilogue.Store8(sums, channel, outBase + index);
-        else StorePart(sums, channel, outBase + index, rowEnd - index);
+        else if (whole) _epilogue.Store8(sums, channel, at.PlaneBase + index);
+        else StorePart(sums, channel, at.PlaneBase + index, at.RowEnd - index);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using GpuEngine.Kernels.Ops;
 
 namespace GpuEngine.Backends.Cpu.Simd;
@@ -17,6 +18,7 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
 
     private readonly Int8Conv2dParams _p;
     private readonly Int8SimdPath _path;
+    private readonly bool _wide;
     private readonly int[] _packed;
     private readonly int[] _offsets, _startRows;
     private readonly int _taps, _rowsPerLane, _phaseW, _rowBytes, _byteRows, _flatBytes, _tempBytes, _planeBytes, _scratchBytes, _planesPerJob, _jobs;
@@ -75,6 +77,8 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
         if (!Applies(p, path)) throw new ArgumentException("not a depthwise conv this kernel runs", nameof(p));
         _p = p;
         _path = path;
+        // 16 outputs requantized at once where 512-bit vectors are the level bound (CpuSimd.Force narrows it in tests).
+        _wide = CpuSimd.Level == SimdLevel.Vector512 && Avx512F.IsSupported;
         _rowsPerLane = RowsPerLane(path);
         int groups = (p.KernelH + _rowsPerLane - 1) / _rowsPerLane;
         _taps = groups * p.KernelW;
@@ -109,6 +113,9 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
 
     /// <summary>The path the kernel was made for.</summary>
     public Int8SimdPath Path => _path;
+
+    /// <summary>Whether the kernel requantizes 16 outputs at once (AVX-512F, bound when <see cref="CpuSimd.Level"/> was Vector512).</summary>
+    public bool Wide => _wide;
 
     /// <summary><see cref="Run(sbyte*, int*, int*, int*, sbyte*, int*, int)"/> over spans (tests, callers without pointers).</summary>
     public void Run(ReadOnlySpan<sbyte> input, ReadOnlySpan<int> bias, ReadOnlySpan<int> multiplier, ReadOnlySpan<int> shift, Span<sbyte> output, Span<int> accumulator, int mode)
