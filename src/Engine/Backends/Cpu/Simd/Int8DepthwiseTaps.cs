@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -24,6 +25,9 @@ internal unsafe interface IInt8DepthwiseTaps
     /// per <see cref="RowsPerLane"/>), for i below <paramref name="bytes"/> (a multiple of 16).
     /// </summary>
     static abstract void Interleave(byte* row, long step, int bytes, int* lanes);
+
+    /// <summary>16 lanes from 16 columns of the rows (<paramref name="c"/> and <paramref name="d"/> only where <see cref="RowsPerLane"/> is 4).</summary>
+    static abstract void Interleave16(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c, Vector128<byte> d, int* lanes);
 }
 
 /// <summary>AVX-VNNI: lanes of four u8 (x + 128) rows, <c>vpdpbusd</c> by four s8 weights; the sum is corrected by −128·Σw.</summary>
@@ -38,20 +42,21 @@ internal readonly unsafe struct VnniDepthwiseTaps : IInt8DepthwiseTaps
     public static void Interleave(byte* row, long step, int bytes, int* lanes)
     {
         byte* b = row + step, c = row + 2 * step, d = row + 3 * step;
-        byte* o = (byte*)lanes;
-        for (int i = 0; i < bytes; i += 16, o += 64)
-        {
-            Vector128<byte> va = Sse2.LoadVector128(row + i), vb = Sse2.LoadVector128(b + i);
-            Vector128<byte> vc = Sse2.LoadVector128(c + i), vd = Sse2.LoadVector128(d + i);
-            var ab0 = Sse2.UnpackLow(va, vb).AsInt16();
-            var ab1 = Sse2.UnpackHigh(va, vb).AsInt16();
-            var cd0 = Sse2.UnpackLow(vc, vd).AsInt16();
-            var cd1 = Sse2.UnpackHigh(vc, vd).AsInt16();
-            Sse2.Store(o, Sse2.UnpackLow(ab0, cd0).AsByte());
-            Sse2.Store(o + 16, Sse2.UnpackHigh(ab0, cd0).AsByte());
-            Sse2.Store(o + 32, Sse2.UnpackLow(ab1, cd1).AsByte());
-            Sse2.Store(o + 48, Sse2.UnpackHigh(ab1, cd1).AsByte());
-        }
+        for (int i = 0; i < bytes; i += 16)
+            Interleave16(Sse2.LoadVector128(row + i), Sse2.LoadVector128(b + i), Sse2.LoadVector128(c + i), Sse2.LoadVector128(d + i), lanes + i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave16(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c, Vector128<byte> d, int* lanes)
+    {
+        var ab0 = Sse2.UnpackLow(a, b).AsInt16();
+        var ab1 = Sse2.UnpackHigh(a, b).AsInt16();
+        var cd0 = Sse2.UnpackLow(c, d).AsInt16();
+        var cd1 = Sse2.UnpackHigh(c, d).AsInt16();
+        Sse2.Store(lanes, Sse2.UnpackLow(ab0, cd0).AsInt32());
+        Sse2.Store(lanes + 4, Sse2.UnpackHigh(ab0, cd0).AsInt32());
+        Sse2.Store(lanes + 8, Sse2.UnpackLow(ab1, cd1).AsInt32());
+        Sse2.Store(lanes + 12, Sse2.UnpackHigh(ab1, cd1).AsInt32());
     }
 }
 
@@ -67,13 +72,15 @@ internal readonly unsafe struct Avx2DepthwiseTaps : IInt8DepthwiseTaps
     public static void Interleave(byte* row, long step, int bytes, int* lanes)
     {
         byte* b = row + step;
-        short* o = (short*)lanes;
-        for (int i = 0; i < bytes; i += 16, o += 32)
-        {
-            Vector128<sbyte> va = Sse2.LoadVector128((sbyte*)row + i), vb = Sse2.LoadVector128((sbyte*)b + i);
-            // Bytes a0 b0 a1 b1 ... sign-extended to int16 are the lanes' pairs.
-            Avx.Store(o, Avx2.ConvertToVector256Int16(Sse2.UnpackLow(va, vb)));
-            Avx.Store(o + 16, Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(va, vb)));
-        }
+        for (int i = 0; i < bytes; i += 16)
+            Interleave16(Sse2.LoadVector128(row + i), Sse2.LoadVector128(b + i), default, default, lanes + i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Interleave16(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c, Vector128<byte> d, int* lanes)
+    {
+        // Bytes a0 b0 a1 b1 ... sign-extended to int16 are the lanes' pairs.
+        Avx.Store((short*)lanes, Avx2.ConvertToVector256Int16(Sse2.UnpackLow(a, b).AsSByte()));
+        Avx.Store((short*)(lanes + 8), Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(a, b).AsSByte()));
     }
 }

@@ -12,21 +12,26 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
     {
         var p = _p;
         int channel = plane % p.OutChannels;
-        byte* flat = frame.Scratch, temp = flat + _flatBytes, bytes = temp + _tempBytes;
+        byte* flat = frame.Scratch + FlatMargin, temp = frame.Scratch + _flatBytes, bytes = temp + _tempBytes;
         int* lanes = (int*)(bytes + _planeBytes);
-        Fill(bytes, temp, flat, _input + (long)plane * p.Height * p.Width, T.Flip);
-        long step = (long)p.DilationH * _rowBytes;
-        for (int i = 0; i < _startRows.Length; i++)
+        CopyFlipped(flat, _input + (long)plane * p.Height * p.Width, p.Height * p.Width, T.Flip);
+        if (_direct) InterleaveFromInput<T>(flat, lanes, frame);
+        else
         {
-            int row = frame.StartRows[i];
-            T.Interleave(bytes + (long)row * _rowBytes, step, _rowBytes, lanes + (long)row * _rowBytes);
+            Fill(bytes, temp, flat, T.Flip);
+            long step = (long)p.DilationH * _rowBytes;
+            for (int i = 0; i < _startRows.Length; i++)
+            {
+                int row = frame.StartRows[i];
+                T.Interleave(bytes + (long)row * _rowBytes, step, _rowBytes, lanes + (long)row * _rowBytes);
+            }
         }
         int* words = frame.Packed + channel * (_taps + 1);
         int init = words[_taps] + (p.HasBias != 0 ? _bias[channel] : 0);
         bool narrow = _mode == RequantizeKernels.Fused && Int8ChannelRequant.Vectorizes(_multiplier[channel], p.ClampMin, p.ClampMax);
         var requants = !narrow ? default : new Requants(true,
             new Int8ChannelRequant(_multiplier[channel], _shift[channel], p.OutputZeroPoint, p.ClampMin, p.ClampMax),
-            _wide ? new Int8ChannelRequant16(_multiplier[channel], _shift[channel], p.OutputZeroPoint, p.ClampMin, p.ClampMax) : default);
+            _wide && p.OutW > 8 ? new Int8ChannelRequant16(_multiplier[channel], _shift[channel], p.OutputZeroPoint, p.ClampMin, p.ClampMax) : default);
         Sums<T>(lanes, words, frame.Offsets, init, channel, plane * p.OutH * p.OutW, requants);
     }
 
@@ -176,13 +181,12 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
     /// The input plane is first copied whole into <paramref name="flat"/>, so rows then move in 16-byte steps: a row's
     /// last step may run past it into the next row, which is written after (and the buffers have the slack).
     /// </summary>
-    private void Fill(byte* bytes, byte* temp, byte* flat, sbyte* source, byte flip)
+    private void Fill(byte* bytes, byte* temp, byte* flat, byte flip)
     {
         var p = _p;
         byte pad = (byte)((byte)(sbyte)p.InputZeroPoint ^ flip);
         var pads = Vector128.Create(pad);
         int paddedW = p.Width + 2 * p.PadW;
-        CopyFlipped(flat, source, p.Height * p.Width, flip);
         for (int y = 0; y < _byteRows; y++)
         {
             byte* row = bytes + (long)y * _rowBytes;
@@ -201,6 +205,44 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
             else if (p.StrideW > 2)
                 for (int x = 0; x < paddedW; x++) row[x % p.StrideW * _phaseW + x / p.StrideW] = temp[x];
         }
+    }
+
+    /// <summary>
+    /// Stride 1: the interleaved rows straight from the flat input, no padded plane. A padded row's 16 columns from c
+    /// are the input row's from c − pad (reading the neighbouring rows' bytes, or the margin and slack around the flat
+    /// copy) with the edge columns replaced by the padding byte; rows outside the input are padding.
+    /// </summary>
+    private void InterleaveFromInput<T>(byte* flat, int* lanes, in Frame frame) where T : struct, IInt8DepthwiseTaps
+    {
+        var p = _p;
+        var pads = Vector128.Create((byte)((byte)(sbyte)p.InputZeroPoint ^ T.Flip));
+        for (int i = 0; i < _startRows.Length; i++)
+        {
+            int row = frame.StartRows[i];
+            int* to = lanes + (long)row * _rowBytes;
+            byte* r0 = InputRow(flat, row), r1 = InputRow(flat, row + p.DilationH);
+            byte* r2 = T.RowsPerLane == 4 ? InputRow(flat, row + 2 * p.DilationH) : null, r3 = T.RowsPerLane == 4 ? InputRow(flat, row + 3 * p.DilationH) : null;
+            for (int c = 0; c < _rowBytes; c += 16)
+            {
+                var edges = Sse2.LoadVector128(frame.EdgeMask + c);
+                var a = r0 is null ? pads : Sse41.BlendVariable(Sse2.LoadVector128(r0 + c), pads, edges);
+                var b = r1 is null ? pads : Sse41.BlendVariable(Sse2.LoadVector128(r1 + c), pads, edges);
+                Vector128<byte> x = default, y = default;
+                if (T.RowsPerLane == 4)
+                {
+                    x = r2 is null ? pads : Sse41.BlendVariable(Sse2.LoadVector128(r2 + c), pads, edges);
+                    y = r3 is null ? pads : Sse41.BlendVariable(Sse2.LoadVector128(r3 + c), pads, edges);
+                }
+                T.Interleave16(a, b, x, y, to + c);
+            }
+        }
+    }
+
+    /// <summary>Where padded row <paramref name="y"/>'s column 0 would be in the flat input (null: a padding row).</summary>
+    private byte* InputRow(byte* flat, int y)
+    {
+        int iy = y - _p.PadH;
+        return (uint)iy < (uint)_p.Height ? flat + (long)iy * _p.Width - _p.PadW : null;
     }
 
     private static void CopyFlipped(byte* to, sbyte* from, int count, byte flip)

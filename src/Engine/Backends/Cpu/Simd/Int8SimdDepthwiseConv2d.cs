@@ -16,9 +16,13 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
     // Outputs a job should hold at least: small planes (7×7) are grouped, so a job is worth a worker's wake-up.
     private const int OutputsPerJob = 4096;
 
+    // Bytes of scratch before the flat input copy: a padded row's first columns read before its input row.
+    private const int FlatMargin = 64;
+
     private readonly Int8Conv2dParams _p;
     private readonly Int8SimdPath _path;
-    private readonly bool _wide;
+    private readonly bool _wide, _direct;
+    private readonly byte[] _edgeMask;
     private readonly int[] _packed;
     private readonly int[] _offsets, _startRows;
     private readonly int _taps, _rowsPerLane, _phaseW, _rowBytes, _byteRows, _flatBytes, _tempBytes, _planeBytes, _scratchBytes, _planesPerJob, _jobs;
@@ -88,7 +92,11 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
         _phaseW = Align((paddedW + p.StrideW - 1) / p.StrideW, 16);
         _rowBytes = p.StrideW * _phaseW;
         _byteRows = paddedH + (_rowsPerLane - 1) * p.DilationH;
-        _flatBytes = Align(p.Height * p.Width, 64) + 64;
+        // The flat input copy: a margin before it and a row of slack after it for the direct path's reads.
+        _flatBytes = FlatMargin + Align(p.Height * p.Width + _rowBytes + 64, 64);
+        _direct = p.StrideW == 1 && p.PadW <= FlatMargin;
+        _edgeMask = GC.AllocateArray<byte>(_rowBytes, pinned: true);
+        for (int c = 0; c < _rowBytes; c++) _edgeMask[c] = c < p.PadW || c >= p.PadW + p.Width ? (byte)0xFF : (byte)0;
         _tempBytes = Align(paddedW, 16) + 64;
         _planeBytes = Align(_byteRows * _rowBytes, 64);
         // Interleaved rows are indexed by padded row; one more row and a vector of slack for the last vectors' over-read.
@@ -149,8 +157,9 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
         var scratch = Int8Scratch.Get(_scratchBytes + 64); // + 64: the alignment below
         fixed (byte* bytes = scratch)
         fixed (int* packed = _packed, offsets = _offsets, starts = _startRows)
+        fixed (byte* edges = _edgeMask)
         {
-            var frame = new Frame(Align64(bytes), packed, offsets, starts);
+            var frame = new Frame(Align64(bytes), packed, offsets, starts, edges);
             for (int plane = first; plane < end; plane++)
                 if (_path == Int8SimdPath.AvxVnni) Plane<VnniDepthwiseTaps>(plane, frame);
                 else Plane<Avx2DepthwiseTaps>(plane, frame);
@@ -160,9 +169,9 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
     private static byte* Align64(byte* p) => (byte*)(((nint)p + 63) & ~(nint)63);
 
     /// <summary>A job's pinned pointers: its scratch (64-byte aligned), the packed weights, the tap offsets, the interleaved rows to build.</summary>
-    private readonly struct Frame(byte* scratch, int* packed, int* offsets, int* startRows)
+    private readonly struct Frame(byte* scratch, int* packed, int* offsets, int* startRows, byte* edgeMask)
     {
-        public readonly byte* Scratch = scratch;
+        public readonly byte* Scratch = scratch, EdgeMask = edgeMask;
         public readonly int* Packed = packed, Offsets = offsets, StartRows = startRows;
     }
 }
