@@ -145,7 +145,9 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
         _epilogue = new Int8Epilogue(mode, multiplier, shift, output, accumulator, _p.OutputZeroPoint, _p.ClampMin, _p.ClampMax);
         // A row's last vector may store past the row into the next one (rewritten after), except when stores add.
         _overlapStores = mode != RequantizeKernels.AddSumAccumulate;
-        Int8Jobs.Run(_jobs, this, (long)_p.Batch * _p.OutChannels * _p.OutH * _p.OutW * _p.KernelH * _p.KernelW);
+        // A depthwise multiply-add costs about 4 of the GEMM's (9 per output, each plane laid out first): weighted so,
+        // as the fp32 depthwise weights its own, the larger layers spread over the cores.
+        Int8Jobs.Run(_jobs, this, 4L * _p.Batch * _p.OutChannels * _p.OutH * _p.OutW * _p.KernelH * _p.KernelW);
         _input = _output = null;
         _bias = _multiplier = _shift = null;
     }
