@@ -216,6 +216,11 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
     {
         var p = _p;
         var pads = Vector128.Create((byte)((byte)(sbyte)p.InputZeroPoint ^ T.Flip));
+        if (_rolling)
+        {
+            RollRows<T>(flat, lanes, frame.EdgeMask, pads);
+            return;
+        }
         for (int i = 0; i < _startRows.Length; i++)
         {
             int row = frame.StartRows[i];
@@ -236,6 +241,45 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d
                 T.Interleave16(a, b, x, y, to + c);
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="InterleaveFromInput{T}"/> where the interleaved rows are 0, 1, 2, ... of undilated kernel rows: by
+    /// 16-column strips, each padded row made once and rolled through the lanes of the rows that hold it.
+    /// </summary>
+    private void RollRows<T>(byte* flat, int* lanes, byte* edgeMask, Vector128<byte> pads) where T : struct, IInt8DepthwiseTaps
+    {
+        int rows = _startRows.Length;
+        for (int c = 0; c < _rowBytes; c += 16)
+        {
+            var edges = Sse2.LoadVector128(edgeMask + c);
+            var a = Strip(flat, 0, c, edges, pads);
+            var b = Strip(flat, 1, c, edges, pads);
+            var x = T.RowsPerLane == 4 ? Strip(flat, 2, c, edges, pads) : default;
+            for (int row = 0; row < rows; row++)
+            {
+                int* to = lanes + (long)row * _rowBytes + c;
+                if (T.RowsPerLane == 4)
+                {
+                    var y = Strip(flat, row + 3, c, edges, pads);
+                    T.Interleave16(a, b, x, y, to);
+                    (a, b, x) = (b, x, y);
+                }
+                else
+                {
+                    T.Interleave16(a, b, default, default, to);
+                    (a, b) = (b, Strip(flat, row + 2, c, edges, pads));
+                }
+            }
+        }
+    }
+
+    /// <summary>Columns [c, c + 16) of padded row <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector128<byte> Strip(byte* flat, int y, int c, Vector128<byte> edges, Vector128<byte> pads)
+    {
+        byte* row = InputRow(flat, y);
+        return row is null ? pads : Sse41.BlendVariable(Sse2.LoadVector128(row + c), pads, edges);
     }
 
     /// <summary>Where padded row <paramref name="y"/>'s column 0 would be in the flat input (null: a padding row).</summary>

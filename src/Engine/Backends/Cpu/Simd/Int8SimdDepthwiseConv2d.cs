@@ -21,7 +21,7 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
 
     private readonly Int8Conv2dParams _p;
     private readonly Int8SimdPath _path;
-    private readonly bool _wide, _direct;
+    private readonly bool _wide, _direct, _rolling;
     private readonly byte[] _edgeMask;
     private readonly int[] _packed;
     private readonly int[] _offsets, _startRows;
@@ -112,6 +112,8 @@ public sealed unsafe partial class Int8SimdDepthwiseConv2d : ICpuParallelBody
         for (int oy = 0; oy < p.OutH; oy++)
             for (int g = 0; g < groups; g++) starts.Add(oy * p.StrideH + g * _rowsPerLane * p.DilationH);
         _startRows = [.. starts];
+        // Interleaved rows 0, 1, 2, ... of consecutive padded rows: each padded row can be made once and rolled through.
+        _rolling = _direct && p.DilationH == 1 && _startRows.Length > 0 && _startRows[^1] == _startRows.Length - 1;
         int planes = p.Batch * p.OutChannels;
         _planesPerJob = Math.Clamp(OutputsPerJob / Math.Max(1, p.OutH * p.OutW), 1, Math.Max(1, planes));
         _jobs = (planes + _planesPerJob - 1) / _planesPerJob;
