@@ -59,7 +59,7 @@ internal sealed record Operands(Case Case, sbyte[] Input, sbyte[] Weight, int[] 
     public object Prepare(Int8SimdPath path)
     {
         var p = Params();
-        if (Int8SimdDepthwiseConv2d.Applies(p, path)) return new Int8SimdDepthwiseConv2d(p, Weight);
+        if (Int8SimdDepthwiseConv2d.Applies(p, path)) return new Int8SimdDepthwiseConv2d(p, Weight, path);
         Assert.True(Int8SimdConv2d.Applies(p, path));
         var conv = new Int8SimdConv2d(p, Weight, path);
         Assert.Equal(path, conv.Path);

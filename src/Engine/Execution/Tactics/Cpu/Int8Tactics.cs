@@ -86,8 +86,8 @@ internal sealed unsafe class Int8Conv2dTactic : ICpuTactic
         var path = Int8Simd.Current;
         if (Int8SimdDepthwiseConv2d.Applies(p, path))
         {
-            var taps = PackedWeights.GetOrPack(a[1], $"int8-depthwise-taps:{p.OutChannels}x{p.KernelH}x{p.KernelW}", () => Int8SimdDepthwiseConv2d.Pack(Copy<sbyte>(a[1])));
-            var depthwise = new Int8SimdDepthwiseConv2d(p, taps);
+            var taps = PackedWeights.GetOrPack(a[1], $"int8-depthwise-{path}:{p.OutChannels}x{p.KernelH}x{p.KernelW}", () => Int8SimdDepthwiseConv2d.Pack(p, Copy<sbyte>(a[1]), path));
+            var depthwise = new Int8SimdDepthwiseConv2d(p, taps, path);
             return new Int8TacticRun(r => depthwise.Run(r.Input, r.Bias, r.Multiplier, r.Shift, r.Output, r.Accumulator, r.Mode), a);
         }
         var packed = PackedWeights.GetOrPack(a[1], $"int8-conv-{path}:{p.OutChannels}x{p.InChannels}x{p.Groups}x{p.KernelH}x{p.KernelW}",
