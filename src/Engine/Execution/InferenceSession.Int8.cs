@@ -73,11 +73,16 @@ public sealed partial class InferenceSession
         launches.Add(RequantizeLauncher.Quantize(int8.Quantize, input.Shape.Elements, quant.Scale(input.Name), 0, Activation(input.Name), quantized));
         BufferSlice Int8(string tensor) => tensor == input.Name ? quantized : Activation(tensor);
         BufferSlice In(Node node) => Int8(node.Inputs[0]);
+        // Tensors the layout pass made NHWC (Int8LayoutPass): a conv reading one runs the NHWC tensor-core kernel.
+        var nhwc = Int8LayoutPass.NhwcTensors(ExecutionGraph);
         foreach (var node in ExecutionGraph.Nodes)
         {
             switch (node.Op)
             {
                 case Flatten or Dropout:
+                    break;
+                case Int8LayoutOp layout:
+                    launches.Add(Int8LayoutLauncher.Plan(node, layout, context.Shape(node.Inputs[0]), In(node), Activation(node.Output)));
                     break;
                 case Conv2d or Linear:
                     var layer = quant.Layer(node);
@@ -87,11 +92,13 @@ public sealed partial class InferenceSession
                     var target = Activation(fused ? node.Output : PlanStep.AddsumName(node.Output));
                     var mode = fused ? Int8OutputMode.Fused : Int8OutputMode.AddSumWrite;
                     BufferSlice? bias = layer.Bias is null ? null : Weight(node.ParameterName("bias"));
+                    bool isNhwc = nhwc.Contains(node.Inputs[0]);
                     launches.AddRange(node.Op is Conv2d conv
-                        ? Int8Conv2dLauncher.Plan(node, conv, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode)
+                        ? isNhwc ? Int8Conv2dLauncher.PlanTensorCoreNhwc(node, conv, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode)
+                            : Int8Conv2dLauncher.Plan(node, conv, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode)
                         : Int8Conv2dLauncher.PlanLinear(node, (Linear)node.Op, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode));
                     if (int8.Requantizes.TryGetValue(node.Name, out var requantize))
-                        launches.Add(RequantizeLauncher.Requantize(requantize, context.Shape(node.Output), qp, target, Activation(node.Output)));
+                        launches.Add(RequantizeLauncher.Requantize(requantize, context.Shape(node.Output), qp, target, Activation(node.Output), isNhwc));
                     break;
                 case AdaptiveAvgPool2d { IsGlobal: true }:
                     var pool = quant.Layer(node);
