@@ -179,7 +179,7 @@ public sealed partial class InferenceSession : IDisposable
             _ => new float[info.Shape.Elements],
         });
         Backend.Download(slice.Buffer, slice.ByteOffset, Bytes(tensor));
-        return tensor;
+        return AsNchw(name, tensor);
     }
 
     private static Span<byte> Bytes(Tensor tensor) => tensor.Data switch

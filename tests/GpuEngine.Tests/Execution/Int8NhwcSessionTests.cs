@@ -41,7 +41,7 @@ public class Int8NhwcSessionTests
     [InlineData(Int8Mode.Addsum)]
     public void ResidualWithDepthwise_Nhwc_OnIlgpuCpu_EqualsTheCpuNchwSession(Int8Mode mode)
     {
-        var (launches, _) = Compare(Int8LayoutPassTests.Mixed(), mode, seed: 32);
+        var (launches, _) = Compare(Int8LayoutPassTests.Mixed(), mode, seed: 32, readBack: ["conv2", "add", "point"]);
         string[] nhwc = ["conv1", "conv2", "point"];
         Assert.All(launches.Where(l => nhwc.Contains(l.Node.Name)), l => Assert.Same(IlgpuOnlyKernels.Int8TensorCoreConv2dNhwc, l.Kernel));
         Assert.All(launches.Where(l => l.Node.Name is "stem" or "dw"), l => Assert.Same(GeneratedKernels.Int8Conv2dKernels_Int8Conv2d, l.Kernel));
@@ -59,10 +59,12 @@ public class Int8NhwcSessionTests
     }
 
     /// <summary>Runs <paramref name="graph"/> int8 on cpu (NCHW) and on ilgpu-cpu (NHWC), asserts equal logits; returns the NHWC session's launches and graph.</summary>
-    private static (IReadOnlyList<GpuEngine.Execution.Launchers.KernelLaunch> Launches, Ir.Graph Graph) Compare(Ir.Graph graph, Int8Mode mode, int seed)
+    /// <remarks><paramref name="readBack"/>: NHWC intermediates whose ReadTensor must give the cpu session's NCHW bytes (both sessions then plan no memory, so every tensor survives the run).</remarks>
+    private static (IReadOnlyList<GpuEngine.Execution.Launchers.KernelLaunch> Launches, Ir.Graph Graph) Compare(Ir.Graph graph, Int8Mode mode, int seed,
+        string[]? readBack = null)
     {
         var input = RandomInput.Uniform(graph.Inputs[0].Shape, seed);
-        var options = new SessionOptions { Device = "cpu", Precision = Precision.Int8, Int8Mode = mode, Reparameterize = true };
+        var options = new SessionOptions { Device = "cpu", Precision = Precision.Int8, Int8Mode = mode, Reparameterize = true, PlanMemory = readBack is null };
         using var cpu = SessionFactory.Create(graph, options);
         Assert.DoesNotContain(cpu.ExecutionGraph.Nodes, n => n.Op is Int8LayoutOp);
         var expected = cpu.Run(input).Floats;
@@ -70,6 +72,11 @@ public class Int8NhwcSessionTests
         var actual = nhwc.Run(input).Floats;
         Assert.Contains(expected, v => v != expected[0]);
         Assert.Equal(expected, actual);
+        foreach (var name in readBack ?? [])
+        {
+            Assert.Contains(name, Int8LayoutPass.NhwcTensors(nhwc.ExecutionGraph));
+            Assert.Equal(cpu.ReadTensor(name).AsSpan<sbyte>().ToArray(), nhwc.ReadTensor(name).AsSpan<sbyte>().ToArray());
+        }
         return ([.. nhwc.Launches], nhwc.ExecutionGraph);
     }
 }
