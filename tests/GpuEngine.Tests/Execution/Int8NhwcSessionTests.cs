@@ -2,7 +2,11 @@ using GpuEngine.Execution;
 using GpuEngine.Ir;
 using GpuEngine.Kernels;
 using GpuEngine.Loading;
+using GpuEngine.Ops;
 using GpuEngine.Planning;
+using GpuEngine.Profiling.Measurement;
+using GpuEngine.Profiling.Reports;
+using GpuEngine.Tests.Reference;
 using GpuEngine.Quantization;
 using GpuEngine.Sessions;
 using GpuEngine.Zoo;
@@ -47,6 +51,31 @@ public class Int8NhwcSessionTests
         Assert.All(launches.Where(l => l.Node.Name is "stem" or "dw"), l => Assert.Same(GeneratedKernels.Int8Conv2dKernels_Int8Conv2d, l.Kernel));
         Assert.Single(launches, l => l.Node.Name == "add" && l.Kernel == GeneratedKernels.Int8AddKernels_Int8Add);
         Assert.Equal(2, launches.Count(l => l.Kernel == GeneratedKernels.Int8LayoutKernels_Int8NchwToNhwc || l.Kernel == GeneratedKernels.Int8LayoutKernels_Int8NhwcToNchw));
+    }
+
+    [Fact]
+    public void Profile_CountsTheConversionLaunches_WithTheirCosts()
+    {
+        var b = new GraphBuilder("two-convs");
+        var x = b.Input("input", new TensorShape(1, 3, 4, 4));
+        x = b.Add("stem", Conv2d.Square(3, 16, 3, 1, 1), x);
+        x = b.Add("conv", Conv2d.Square(16, 16, 3, 1, 1), x);
+        x = b.Add("pool", new AdaptiveAvgPool2d(new Size2(1, 1)), x);
+        x = b.Add("flatten", new Flatten(), x);
+        b.Add("fc", new Linear(16, 5), x);
+        var graph = RandomWeights.Fill(b.Build(), 33);
+        var options = new SessionOptions { Device = "cpu", Precision = Precision.Int8 };
+        using var cpu = SessionFactory.Create(graph, options);
+        using var session = new InferenceSession(graph, options with { Device = "ilgpu-cpu", Int8Layout = Int8Layout.Nhwc, Quantization = cpu.Quantization });
+        var profile = SessionProfiler.Measure(session, RandomInput.Uniform(graph.Inputs[0].Shape, 34), new ProfileOptions(Warmup: 0, Runs: 1));
+        var tape = ProfileReport.Create(profile, ProfileReportType.Tape);
+        Assert.Equal(session.Launches.Select(l => l.Node.Name), tape.Rows.Select(r => (string)r[0]!));
+        object? Cell(object?[] row, string key) => row[tape.Columns.ToList().FindIndex(c => c.Key == key)];
+        var entry = Assert.Single(tape.Rows, r => (string)r[0]! == Int8LayoutPass.NhwcName("input"));
+        var exit = Assert.Single(tape.Rows, r => (string)r[0]! == Int8LayoutPass.NchwName("conv"));
+        // One byte an element read and one written: 3·4·4 at the entry, 16·4·4 at the exit; each belongs to the conv it touches.
+        Assert.Equal(("Int8NchwToNhwc", "stem", 2.0 * 48), ((string)Cell(entry, "type")!, (string)Cell(entry, "covers")!, Convert.ToDouble(Cell(entry, "mem_rw"))));
+        Assert.Equal(("Int8NhwcToNchw", "conv", 2.0 * 256), ((string)Cell(exit, "type")!, (string)Cell(exit, "covers")!, Convert.ToDouble(Cell(exit, "mem_rw"))));
     }
 
     [Fact]
