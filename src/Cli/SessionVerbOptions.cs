@@ -24,6 +24,18 @@ public abstract class SessionVerbOptions : CalibrationVerbOptions
     [Option("tactics", Default = "fixed", HelpText = "fixed (the planned conv kernels, default) or tuned (each conv's kernel chosen by measurement on the first input, cached; see docs/tactics.md).")]
     public string Tactics { get; set; } = "fixed";
 
+    [Option("int8-layout", HelpText = "--precision int8: auto (default: NHWC regions around the tensor-core convs on cuda sm_80+, NCHW elsewhere), nchw, or nhwc (the layout pass on any device that runs the tensor-core kernel: cuda sm_80+, ilgpu-cpu).")]
+    public string? Int8LayoutName { get; set; }
+
+    /// <summary>--int8-layout as the session's setting; one line naming the option for anything else.</summary>
+    public Int8Layout Int8Layout => Int8LayoutName?.Trim().ToLowerInvariant() switch
+    {
+        null or "auto" => Int8Layout.Auto,
+        "nchw" => Int8Layout.Nchw,
+        "nhwc" => Int8Layout.Nhwc,
+        _ => throw new GpuEngineException($"--int8-layout '{Int8LayoutName}' is not one of auto, nchw, nhwc"),
+    };
+
     [Option("graphs", HelpText = "cuda: on (default) captures the launches into a CUDA graph at the first run and replays it; off launches kernel by kernel. Other devices ignore it (with a note).")]
     public string? Graphs { get; set; }
 
@@ -66,6 +78,7 @@ public abstract class SessionVerbOptions : CalibrationVerbOptions
             PlanMemory = planMemory,
             Precision = Precision,
             Int8Mode = Mode,
+            Int8Layout = Int8Layout,
             Quantization = IsInt8 && Quantized is not null ? QuantizedModel.Load(Quantized) : null,
             Calibration = Calibration(),
             MaxMemoryBytes = MemoryLimit,
@@ -83,6 +96,7 @@ public abstract class SessionVerbOptions : CalibrationVerbOptions
     public override void CheckOptions()
     {
         base.CheckOptions();
+        if (!IsInt8 && Int8LayoutName is not null) throw new GpuEngineException("--int8-layout needs --precision int8");
         if (!IsInt8 && Quantized is not null) throw new GpuEngineException("--quantized needs --precision int8");
         if (!IsInt8 && CalibrationGiven) throw new GpuEngineException("--calib, --calib-dir, --calib-method and --percentile need --precision int8");
         if (Quantized is not null && Weights is not null)

@@ -32,6 +32,26 @@ public static class IlgpuOnlyKernels
                 a[4].AsView<int>(), a[5].AsView<sbyte>(), a[6].AsView<int>(), Int8Conv2dArguments.Params(a, 7), SpecializedValue.New(a[28].AsInt()));
         },
     };
+
+    /// <summary>
+    /// <see cref="Int8TensorCoreConv2dNhwcKernels.Int8TensorCoreConv2dNhwc"/>: the arguments of <see cref="Int8TensorCoreConv2d"/>,
+    /// with NHWC input and output views (plain NHWC: the same bytes as NCHW).
+    /// </summary>
+    public static KernelDescriptor Int8TensorCoreConv2dNhwc { get; } = new(
+        "Int8TensorCoreConv2dNhwcKernels.Int8TensorCoreConv2dNhwc", "Int8TensorCoreConv2dNhwcKernels_Int8TensorCoreConv2dNhwc",
+        GeneratedKernels.Int8Conv2dKernels_Int8Conv2d.Parameters, OpenClSource: "")
+    {
+        UsesBarrier = true,
+        SharedMemoryBytes = Int8TensorCoreConv2d.SharedMemoryBytes,
+        Method = typeof(Int8TensorCoreConv2dNhwcKernels).GetMethod(nameof(Int8TensorCoreConv2dNhwcKernels.Int8TensorCoreConv2dNhwc)),
+        IlgpuLoader = static accelerator =>
+        {
+            var kernel = KernelLoaders.LoadKernel<ArrayView<sbyte>, ArrayView<sbyte>, ArrayView<int>, ArrayView<int>, ArrayView<int>, ArrayView<sbyte>,
+                ArrayView<int>, Int8Conv2dParams, SpecializedValue<int>>(accelerator, Int8TensorCoreConv2dNhwcKernels.Int8TensorCoreConv2dNhwc);
+            return (stream, config, a) => kernel(stream, config, a[0].AsView<sbyte>(), a[1].AsView<sbyte>(), a[2].AsView<int>(), a[3].AsView<int>(),
+                a[4].AsView<int>(), a[5].AsView<sbyte>(), a[6].AsView<int>(), Int8Conv2dArguments.Params(a, 7), SpecializedValue.New(a[28].AsInt()));
+        },
+    };
 }
 
 /// <summary>Rebuilds <see cref="Int8Conv2dParams"/> from its flattened launch arguments (field order).</summary>

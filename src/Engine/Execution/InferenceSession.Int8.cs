@@ -17,6 +17,7 @@ public sealed partial class InferenceSession
 {
     private readonly Dictionary<string, (TensorShape Shape, DataType DataType)> _extraTensors = [];
     private Dictionary<string, (BufferSlice Multipliers, BufferSlice Shifts)>? _requantization;
+    private HashSet<string>? _nhwcTensors;
 
     /// <summary>Name of the int8 copy of graph input <paramref name="input"/> (readable with <see cref="ReadTensor"/>).</summary>
     public static string QuantizedName(string input) => QuantizationPass.QuantizedName(input);
@@ -30,6 +31,37 @@ public sealed partial class InferenceSession
         if (Quantization is null) return (ExecutionGraph.Tensor(name).Shape, ExecutionGraph.Tensor(name).DataType);
         var planned = Plan.Tensor(name);
         return (planned.Shape, planned.DataType);
+    }
+
+    /// <summary>
+    /// A tensor read back from the device in NCHW, whatever its layout there: the layout pass's NHWC tensors (and the
+    /// int32 addsums of NHWC convs) are transposed on the host, so ReadTensor means the same everywhere (calibration,
+    /// fidelity, profiles).
+    /// </summary>
+    private Tensor AsNchw(string name, Tensor tensor)
+    {
+        _nhwcTensors ??= Quantization is null ? [] : Int8LayoutPass.NhwcTensors(ExecutionGraph);
+        string graphName = name.EndsWith(".addsum", StringComparison.Ordinal) ? name[..^".addsum".Length] : name;
+        if (!_nhwcTensors.Contains(graphName) || tensor.Shape.Rank != 4) return tensor;
+        var s = tensor.Shape;
+        return new Tensor(s, tensor.DataType, tensor.Data switch
+        {
+            sbyte[] bytes => ToNchw(bytes, s),
+            int[] ints => ToNchw(ints, s),
+            _ => throw new GpuEngineException($"tensor '{name}': an NHWC tensor of {tensor.DataType.Name()} has no NCHW read-back"),
+        });
+    }
+
+    private static T[] ToNchw<T>(T[] nhwc, TensorShape s)
+    {
+        var result = new T[nhwc.Length];
+        int n = s.N, c = s.C, h = s.H, w = s.W;
+        for (int b = 0; b < n; b++)
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                    for (int ch = 0; ch < c; ch++)
+                        result[((b * c + ch) * h + y) * w + x] = nhwc[((b * h + y) * w + x) * c + ch];
+        return result;
     }
 
     private Tensor QuantizedWeight(PlannedWeight w)
@@ -73,11 +105,16 @@ public sealed partial class InferenceSession
         launches.Add(RequantizeLauncher.Quantize(int8.Quantize, input.Shape.Elements, quant.Scale(input.Name), 0, Activation(input.Name), quantized));
         BufferSlice Int8(string tensor) => tensor == input.Name ? quantized : Activation(tensor);
         BufferSlice In(Node node) => Int8(node.Inputs[0]);
+        // Tensors the layout pass made NHWC (Int8LayoutPass): a conv reading one runs the NHWC tensor-core kernel.
+        var nhwc = Int8LayoutPass.NhwcTensors(ExecutionGraph);
         foreach (var node in ExecutionGraph.Nodes)
         {
             switch (node.Op)
             {
                 case Flatten or Dropout:
+                    break;
+                case Int8LayoutOp layout:
+                    launches.Add(Int8LayoutLauncher.Plan(node, layout, context.Shape(node.Inputs[0]), In(node), Activation(node.Output)));
                     break;
                 case Conv2d or Linear:
                     var layer = quant.Layer(node);
@@ -87,11 +124,13 @@ public sealed partial class InferenceSession
                     var target = Activation(fused ? node.Output : PlanStep.AddsumName(node.Output));
                     var mode = fused ? Int8OutputMode.Fused : Int8OutputMode.AddSumWrite;
                     BufferSlice? bias = layer.Bias is null ? null : Weight(node.ParameterName("bias"));
+                    bool isNhwc = nhwc.Contains(node.Inputs[0]);
                     launches.AddRange(node.Op is Conv2d conv
-                        ? Int8Conv2dLauncher.Plan(node, conv, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode)
+                        ? isNhwc ? Int8Conv2dLauncher.PlanTensorCoreNhwc(node, conv, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode)
+                            : Int8Conv2dLauncher.Plan(node, conv, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode)
                         : Int8Conv2dLauncher.PlanLinear(node, (Linear)node.Op, context, qp, In(node), Weight(node.ParameterName("weight")), bias, target, mode));
                     if (int8.Requantizes.TryGetValue(node.Name, out var requantize))
-                        launches.Add(RequantizeLauncher.Requantize(requantize, context.Shape(node.Output), qp, target, Activation(node.Output)));
+                        launches.Add(RequantizeLauncher.Requantize(requantize, context.Shape(node.Output), qp, target, Activation(node.Output), isNhwc));
                     break;
                 case AdaptiveAvgPool2d { IsGlobal: true }:
                     var pool = quant.Layer(node);

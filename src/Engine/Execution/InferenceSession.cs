@@ -44,18 +44,19 @@ public sealed partial class InferenceSession : IDisposable
         if (int8 && Options.Quantization is null)
             throw new GpuEngineException($"an int8 session of '{graph.Name}' needs its quantized model (SessionOptions.Quantization): "
                 + "load one written by 'gpuengine quantize', or build the session with SessionFactory.Create, which calibrates one first");
-        Program = ModelCompiler.Compile(graph, Options);
-        Model = graph;
-        ExecutionGraph = Program.ExecutionGraph;
-        Quantization = Program.Int8?.Model;
-        Plan = Program.Plan;
-        // Before the backend opens and anything is allocated: an impossible shape is one line, not an out-of-memory crash.
-        MemoryBudget.CheckPlan(Plan, graph.Name, Options.MaxMemoryBytes ?? MemoryBudget.DefaultBytes);
+        // The backend first: whether an int8 program runs NHWC regions depends on its tensor cores (Int8LayoutPass).
         var choice = BackendFactory.Choose(Options.Device);
         Backend = choice.Backend;
         DeviceChoice = choice.Explanation;
         try
         {
+            Program = ModelCompiler.Compile(graph, Options, Backend is Backends.Cuda.CudaBackend { HasInt8TensorCores: true });
+            Model = graph;
+            ExecutionGraph = Program.ExecutionGraph;
+            Quantization = Program.Int8?.Model;
+            Plan = Program.Plan;
+            // Before anything is allocated: an impossible shape is one line, not an out-of-memory crash.
+            MemoryBudget.CheckPlan(Plan, graph.Name, Options.MaxMemoryBytes ?? MemoryBudget.DefaultBytes);
             AllocateWeights();
             if (int8) _requantization = UploadRequantization(Quantization!);
             _states.Add(_primary);
@@ -178,7 +179,7 @@ public sealed partial class InferenceSession : IDisposable
             _ => new float[info.Shape.Elements],
         });
         Backend.Download(slice.Buffer, slice.ByteOffset, Bytes(tensor));
-        return tensor;
+        return AsNchw(name, tensor);
     }
 
     private static Span<byte> Bytes(Tensor tensor) => tensor.Data switch

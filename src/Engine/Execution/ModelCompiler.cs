@@ -28,17 +28,26 @@ public static class ModelCompiler
     /// <summary>The passes <paramref name="options"/> ask for.</summary>
     public static PassOptions PassOptions(SessionOptions options) => new(options.Reparameterize, options.OptimizeGraph);
 
+    /// <summary>Whether an int8 program of <paramref name="options"/> runs the layout pass on a device with (or without) int8 tensor cores.</summary>
+    public static bool UsesNhwc(SessionOptions options, bool int8TensorCores) => options.Precision == Precision.Int8
+        && (options.Int8Layout == Int8Layout.Nhwc || (options.Int8Layout == Int8Layout.Auto && int8TensorCores));
+
     /// <summary>The planner settings of a session: <see cref="SessionOptions.Plan"/> with the session's precision and int8 mode.</summary>
     public static PlanOptions PlanOptions(SessionOptions options) => options.Precision == Precision.Int8
         ? options.Plan with { Precision = Precision.Int8, Mode = options.Int8Mode }
         : options.Plan;
 
-    /// <summary>Runs the pipeline on <paramref name="graph"/> as <paramref name="options"/> say (no device, no allocation).</summary>
-    public static CompiledModel Compile(Graph graph, SessionOptions? options = null)
+    /// <summary>
+    /// Runs the pipeline on <paramref name="graph"/> as <paramref name="options"/> say (no device, no allocation). An int8
+    /// program also gets <see cref="Int8LayoutPass"/> under <see cref="Int8Layout.Nhwc"/>, or under <see cref="Int8Layout.Auto"/>
+    /// where <paramref name="int8TensorCores"/> says the device's fixed int8 conv is the tensor-core kernel.
+    /// </summary>
+    public static CompiledModel Compile(Graph graph, SessionOptions? options = null, bool int8TensorCores = false)
     {
         options ??= new SessionOptions();
         var passes = PassPipeline.For(PassOptions(options));
         var exec = PassPipeline.Apply(graph, passes);
+        if (UsesNhwc(options, int8TensorCores)) exec = Int8LayoutPass.Apply(exec);
         var int8 = options.Precision == Precision.Int8 && options.Quantization is { } model
             ? QuantizationPass.Apply(exec, model, options.Int8Mode)
             : null;

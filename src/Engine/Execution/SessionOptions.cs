@@ -27,6 +27,13 @@ public sealed record SessionOptions
     public Int8Mode Int8Mode { get; init; } = Int8Mode.Fused;
 
     /// <summary>
+    /// Int8 only: the activation layout of the tensor-core convs (<see cref="GpuEngine.Quantization.Int8LayoutPass"/>). Auto (default)
+    /// runs NHWC regions where the tensor-core kernel is the fixed int8 conv (cuda sm_80+) and NCHW elsewhere; Nhwc runs the
+    /// pass on any device (ilgpu-cpu emulates the mma, so CI can run it); Nchw never.
+    /// </summary>
+    public GpuEngine.Quantization.Int8Layout Int8Layout { get; init; } = GpuEngine.Quantization.Int8Layout.Auto;
+
+    /// <summary>
     /// Int8 only: the quantized model to run. Null (default) calibrates on the fly with <see cref="Calibration"/>, always on
     /// the cpu backend (so the int8 answer is the same on every device); <see cref="InferenceSession.Quantization"/> then holds the result.
     /// </summary>

@@ -54,6 +54,12 @@ public static class CostModel
     /// </summary>
     public static IReadOnlyList<LayerCost> Steps(Graph graph, Node node, CostPrecision precision)
     {
+        // The int8 layout pass's conversions (plain NHWC: padded channels = C): bytes moved, no arithmetic.
+        if (node.Op is Int8LayoutOp layout)
+        {
+            var shape = graph.InputShape(node);
+            return [layout.ToNhwc ? Int8LayoutCost.ToNhwc(node.Name, shape, shape.C) : Int8LayoutCost.ToNchw(node.Name, shape, shape.C)];
+        }
         var c = Count(graph, node);
         long parameters = node.Op.ParameterCount;
         var output = graph.OutputShape(node);

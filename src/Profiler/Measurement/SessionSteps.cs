@@ -56,15 +56,17 @@ internal static class SessionSteps
     }
 
     /// <summary>
-    /// Every model layer's cost for the session's data types, by name; an edge conversion's cost is added to the one
-    /// layer it belongs to, so the layers add up to everything the session runs.
+    /// Every model layer's cost for the session's data types, by name; an edge conversion's cost (and an int8 layout
+    /// conversion's) is added to the one layer it belongs to, so the layers add up to everything the session runs.
     /// </summary>
     public static Dictionary<string, LayerCost> LayerCosts(InferenceSession session, IReadOnlyList<SessionStep> steps)
     {
         var model = session.Model;
         var precision = CostPrecision.Of(session.Plan.Options);
         var costs = model.Nodes.ToDictionary(n => n.Name, n => CostModel.Layer(model, n, precision));
-        foreach (var edge in steps.Where(s => !s.InPlan)) costs[edge.Covers[0]] = costs[edge.Covers[0]].Plus(edge.Cost);
+        // So are the layout pass's conversions (plan steps of no model layer): each to the layer it enters or leaves.
+        foreach (var edge in steps.Where(s => !s.InPlan || s.Node.Op is Int8LayoutOp))
+            if (costs.TryGetValue(edge.Covers[0], out var layer)) costs[edge.Covers[0]] = layer.Plus(edge.Cost);
         return costs;
     }
 }

@@ -29,9 +29,10 @@ public sealed class CudaBackend : IlgpuBackend
     /// <summary>Whether the GPU runs <c>mma.sync.aligned.m16n8k32</c> on s8 (sm_80 and later).</summary>
     public bool HasInt8TensorCores { get; }
 
-    /// <summary>Every ILGPU kernel, except the int8 tensor-core conv below sm_80 (its mma would not JIT-compile there).</summary>
+    /// <summary>Every ILGPU kernel, except the int8 tensor-core convs (NCHW, NHWC) below sm_80 (their mma would not JIT-compile there).</summary>
     public override bool Supports(GpuEngine.Kernels.KernelDescriptor kernel) =>
-        base.Supports(kernel) && (HasInt8TensorCores || !ReferenceEquals(kernel, GpuEngine.Kernels.IlgpuOnlyKernels.Int8TensorCoreConv2d));
+        base.Supports(kernel) && (HasInt8TensorCores || !(ReferenceEquals(kernel, GpuEngine.Kernels.IlgpuOnlyKernels.Int8TensorCoreConv2d)
+            || ReferenceEquals(kernel, GpuEngine.Kernels.IlgpuOnlyKernels.Int8TensorCoreConv2dNhwc)));
 
     /// <summary>Device name, compute capability (sm_XX), SM count, memory, driver version and the PTX ISA ILGPU emits.</summary>
     public override string DeviceDescription { get; }

@@ -49,6 +49,18 @@ public static class Int8Conv2dLauncher
         return [new KernelLaunch(node, IlgpuOnlyKernels.Int8TensorCoreConv2d, grid, Arguments(conv, x, y, quant, input, weight, bias, output, mode))];
     }
 
+    /// <summary>
+    /// The tensor-core conv on plain NHWC activations (<see cref="IlgpuOnlyKernels.Int8TensorCoreConv2dNhwc"/>): input and
+    /// output (or the int32 addsum) NHWC, weights as for <see cref="Plan(Node, Ops.Conv2d, LaunchContext, QuantParams, BufferSlice, BufferSlice, BufferSlice?, BufferSlice, Int8OutputMode)"/>;
+    /// the fixed conv of the NHWC regions <c>Int8LayoutPass</c> makes. Same grid as <see cref="PlanTensorCore"/>.
+    /// </summary>
+    public static IReadOnlyList<KernelLaunch> PlanTensorCoreNhwc(Node node, Ops.Conv2d conv, LaunchContext context, QuantParams quant,
+        BufferSlice input, BufferSlice weight, BufferSlice? bias, BufferSlice output, Int8OutputMode mode = Int8OutputMode.Fused)
+    {
+        var nchw = PlanTensorCore(node, conv, context, quant, input, weight, bias, output, mode)[0];
+        return [nchw with { Kernel = IlgpuOnlyKernels.Int8TensorCoreConv2dNhwc }];
+    }
+
     /// <summary>The flat arguments both conv kernels take (<see cref="Int8Conv2dParams"/> in field order, then the mode).</summary>
     private static KernelArgument[] Arguments(Ops.Conv2d conv, TensorShape x, TensorShape y, QuantParams quant,
         BufferSlice input, BufferSlice weight, BufferSlice? bias, BufferSlice output, Int8OutputMode mode)

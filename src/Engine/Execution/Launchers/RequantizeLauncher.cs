@@ -9,11 +9,12 @@ namespace GpuEngine.Execution.Launchers;
 public static class RequantizeLauncher
 {
     /// <summary>addsum int32 NCHW → int8 NCHW of the same <paramref name="shape"/>, per-channel scales of <paramref name="quant"/>.</summary>
-    public static KernelLaunch Requantize(Node node, TensorShape shape, QuantParams quant, BufferSlice sums, BufferSlice output) =>
+    public static KernelLaunch Requantize(Node node, TensorShape shape, QuantParams quant, BufferSlice sums, BufferSlice output, bool nhwc = false) =>
         new(node, GeneratedKernels.RequantizeKernels_Requantize, LaunchGrid.Linear(shape.Elements),
         [
             sums.Argument, quant.Multipliers.Argument, quant.Shifts.Argument, output.Argument, Int(shape.Rank > 1 ? shape.C : 1),
-            Int(Pixels(shape)), Int((int)shape.Elements), Int(quant.OutputZeroPoint), Int(quant.ClampMin), Int(quant.ClampMax),
+            // NHWC (Int8LayoutPass): the channel is the fastest index, which the kernel's i / pixels % channels gives with pixels = 1.
+            Int(nhwc ? 1 : Pixels(shape)), Int((int)shape.Elements), Int(quant.OutputZeroPoint), Int(quant.ClampMin), Int(quant.ClampMax),
         ]);
 
     /// <summary>float32 → int8: q = sat8(roundHalfEven(x / scale) + zeroPoint), any shape.</summary>

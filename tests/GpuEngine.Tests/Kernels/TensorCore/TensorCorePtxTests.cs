@@ -11,7 +11,7 @@ using ILGPU.Runtime.Cuda;
 namespace GpuEngine.Tests.Kernels.TensorCore;
 
 /// <summary>
-/// The PTX proof of the tensor-core conv without a GPU: ILGPU's PTX backend (O2, as the cuda backend) compiles it for
+/// The PTX proof of the tensor-core convs (NCHW and NHWC) without a GPU: ILGPU's PTX backend (O2, as the cuda backend) compiles it for
 /// sm_80 and sm_90, ptxas 11.8 assembles it with no spill bytes, and its SASS holds IMMA (the int8 tensor-core
 /// instruction). Skipped with the reason where ptxas is missing, failed instead under CI=true.
 /// Compile and Assemble below make the same ILGPU and ptxas calls as branch ptx's PtxCompiler and Ptxas
@@ -22,19 +22,39 @@ public class TensorCorePtxTests(ITestOutputHelper output)
     [TensorCorePtxasTheory]
     [InlineData(8, 0, "sm_80")]
     [InlineData(9, 0, "sm_90")]
-    public void Int8TensorCoreConv2d_Assembles_WithoutSpills_AndUsesImma(int major, int minor, string arch)
+    public void Int8TensorCoreConv2d_Assembles_WithoutSpills_AndUsesImma(int major, int minor, string arch) =>
+        AssemblesWithoutSpills_AndUsesImma(IlgpuOnlyKernels.Int8TensorCoreConv2d, major, minor, arch);
+
+    /// <summary>
+    /// The NHWC form too. Its PTX also holds the 32-bit activation load of the C/groups % 4 == 0 path: one more 32-bit
+    /// global load than the NCHW kernel, whose only 32-bit loads are of bias, multiplier and shift (the weights are bytes in both).
+    /// </summary>
+    [TensorCorePtxasTheory]
+    [InlineData(8, 0, "sm_80")]
+    [InlineData(9, 0, "sm_90")]
+    public void Int8TensorCoreConv2dNhwc_Assembles_WithoutSpills_AndUsesImma(int major, int minor, string arch)
+    {
+        string ptx = AssemblesWithoutSpills_AndUsesImma(IlgpuOnlyKernels.Int8TensorCoreConv2dNhwc, major, minor, arch);
+        string nchw = Compile(IlgpuOnlyKernels.Int8TensorCoreConv2d.Method!, new CudaArchitecture(major, minor));
+        int Words(string text) => Regex.Matches(text, @"ld\.global(\.nc)?\.[usb]32\b").Count;
+        output.WriteLine($"32-bit global loads: NHWC {Words(ptx)}, NCHW {Words(nchw)}");
+        Assert.True(Words(ptx) > Words(nchw), $"{arch}: NHWC {Words(ptx)} 32-bit global loads, NCHW {Words(nchw)}");
+    }
+
+    private string AssemblesWithoutSpills_AndUsesImma(KernelDescriptor kernel, int major, int minor, string arch)
     {
         var tools = TensorCorePtxasTheoryAttribute.Ptxas ?? throw new InvalidOperationException(TensorCorePtxasTheoryAttribute.MissingReason);
-        string ptx = Compile(IlgpuOnlyKernels.Int8TensorCoreConv2d.Method!, new CudaArchitecture(major, minor));
+        string ptx = Compile(kernel.Method!, new CudaArchitecture(major, minor));
         Assert.Contains("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32", ptx);
         var (log, sass) = Assemble(tools, ptx, arch);
         int registers = Number(log, @"Used (\d+) registers");
         var frame = Regex.Match(log, @"(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads");
         int imma = Regex.Matches(sass, @"\bIMMA\b").Count;
-        output.WriteLine($"{arch}: {registers} registers, {frame.Value}, {imma} IMMA, shared {Number(log, @"(\d+) bytes smem")} bytes");
+        output.WriteLine($"{kernel.Name} {arch}: {registers} registers, {frame.Value}, {imma} IMMA, shared {Number(log, @"(\d+) bytes smem")} bytes");
         Assert.True(frame.Success, log);
         Assert.True(frame.Groups[2].Value == "0" && frame.Groups[3].Value == "0", $"{arch}: spills\n{log}");
         Assert.True(imma >= 8, $"{arch}: {imma} IMMA in the SASS (8 mma per k step expected)");
+        return ptx;
     }
 
     private static int Number(string text, string pattern) => Regex.Match(text, pattern) is { Success: true } m ? int.Parse(m.Groups[1].Value) : -1;
