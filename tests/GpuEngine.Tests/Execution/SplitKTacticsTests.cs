@@ -5,6 +5,7 @@ using GpuEngine.Ir;
 using GpuEngine.Kernels;
 using GpuEngine.Loading;
 using GpuEngine.Planning;
+using GpuEngine.Profiling.Measurement;
 using GpuEngine.Sessions;
 using GpuEngine.Tests.Kernels;
 using GpuEngine.Tests.Reference;
@@ -146,6 +147,17 @@ public sealed class SplitKTacticsTests : IDisposable
         int reductions = second.Launches.Count(l => ReferenceEquals(l.Kernel, GeneratedKernels.SplitKReduceKernels_Int8SplitKReduce));
         Assert.Equal(taken.Count, reductions);
         Assert.True(second.DeviceBytes > before, $"device bytes {second.DeviceBytes} after tuning, {before} before");
+        Assert.Equal(expected, second.Run(input).Floats);
+        // The profiler's counting run counts both launches: a reduction reads its two int32 partials per output at least.
+        var counted = MeasuredTraffic.TryCount(second);
+        Assert.NotNull(counted);
+        for (int i = 0; i < second.Launches.Count; i++)
+            if (ReferenceEquals(second.Launches[i].Kernel, GeneratedKernels.SplitKReduceKernels_Int8SplitKReduce))
+            {
+                long outputs = second.Launches[i].Arguments[6].ScalarBits;
+                Assert.True(counted[i] >= outputs * (2 * 4 + 1), $"launch {i}: {counted[i]} bytes counted for {outputs} outputs");
+                Assert.True(counted[i - 1] > 0, $"launch {i - 1} (the partial sums) counted no bytes");
+            }
         Assert.Equal(expected, second.Run(input).Floats);
     }
 
