@@ -47,7 +47,7 @@ public sealed class SplitKTacticsTests : IDisposable
     private static SessionOptions Fixed(string device, Precision precision) =>
         new() { Device = device, Precision = precision, Reparameterize = true };
 
-    private static bool IsSplitK(string name) => name.StartsWith("splitk", StringComparison.Ordinal);
+    private static bool IsSplitK(string name) => name.Contains("splitk", StringComparison.Ordinal);
 
     [Theory]
     [MemberData(nameof(Devices))]
@@ -82,6 +82,7 @@ public sealed class SplitKTacticsTests : IDisposable
             Assert.NotNull(c.MedianMs);
         }
         Assert.Contains(withSplitK, r => r.Candidates.Any(c => c.Name == "splitk2") && r.Candidates.Any(c => c.Name == "splitk4"));
+        Assert.Contains(withSplitK, r => r.Candidates.Any(c => c.Name == "tile32-splitk2"));
     }
 
     [Fact]
