@@ -88,6 +88,12 @@ public abstract class Backend : IDisposable
     /// <summary>Waits until all queued work has finished.</summary>
     public void Synchronize() => SynchronizeCore();
 
+    /// <summary>
+    /// Roughly how many groups the device runs at once, for tactics that ask whether a grid fills it (split-k): cuda
+    /// its SM count, opencl twice its compute units, cpu and ilgpu-cpu twice the host's threads.
+    /// </summary>
+    public virtual int ConcurrentGroups => 2 * Environment.ProcessorCount;
+
     /// <summary>Whether this backend can run the kernel (a missing intrinsic, say). Tests report false as a skip.</summary>
     public virtual bool Supports(KernelDescriptor kernel) => true;
 

@@ -1,4 +1,5 @@
 using GpuEngine.Ir;
+using GpuEngine.Execution.Launchers;
 using GpuEngine.Execution.Tactics;
 
 namespace GpuEngine.Execution;
@@ -18,6 +19,8 @@ public sealed partial class InferenceSession
     /// runs the first execution state's launches in order, and at each launch with candidates lets
     /// <see cref="TacticSelector"/> choose, so each candidate sees the inputs the chosen kernels before it computed.
     /// Later runs replay the chosen launches; execution states built later take the same choices. Once per session.
+    /// A chosen candidate of several launches (split-k) takes their places in the launch list, and its workspace is one
+    /// more buffer of the execution state (outside the planner's arena; counted in <see cref="DeviceBytes"/>).
     /// </summary>
     public void Tune(Tensor input)
     {
@@ -27,23 +30,27 @@ public sealed partial class InferenceSession
             Write(_primary, InputMetadata[0].Name, input);
             var cache = Options.TacticCache ?? new TacticCache(TacticCache.DefaultPath, Options.Warn);
             var selector = new TacticSelector(Backend, cache);
-            var launches = _primary.Launches.ToArray();
-            var chosen = new string?[launches.Length];
-            for (int i = 0; i < launches.Length; i++)
+            var planned = _primary.Launches;
+            var chosen = new string?[planned.Count];
+            List<KernelLaunch> launches = [];
+            for (int i = 0; i < planned.Count; i++)
             {
-                var candidates = TacticCandidates.For(launches[i], Backend);
+                var candidates = TacticCandidates.For(planned[i], Backend);
                 if (candidates.Count < 2)
                 {
-                    launches[i].Run(Backend);
+                    planned[i].Run(Backend);
+                    launches.Add(planned[i]);
                     continue;
                 }
                 var (winner, report) = selector.Select(candidates);
-                launches[i] = winner.Launch;
+                if (winner.Workspace is { } workspace) _primary.Buffers.Add(workspace);
+                launches.AddRange(winner.Launches);
                 chosen[i] = winner.Name;
                 _tacticReports.Add(report);
             }
             Backend.Synchronize();
             _primary.Launches = launches;
+            _launchSteps = null;
             _chosenTactics = chosen;
             _tuned = true;
         }
@@ -53,10 +60,19 @@ public sealed partial class InferenceSession
     private void ApplyChosenTactics(ExecutionState state)
     {
         if (!_tuned) return;
-        var launches = state.Launches.ToArray();
-        for (int i = 0; i < launches.Length && i < _chosenTactics.Length; i++)
-            if (_chosenTactics[i] is { } name)
-                launches[i] = TacticCandidates.For(launches[i], Backend).First(c => c.Name == name).Launch;
+        var planned = state.Launches;
+        List<KernelLaunch> launches = [];
+        for (int i = 0; i < planned.Count; i++)
+        {
+            if (i >= _chosenTactics.Length || _chosenTactics[i] is not { } name)
+            {
+                launches.Add(planned[i]);
+                continue;
+            }
+            var candidate = TacticCandidates.For(planned[i], Backend).First(c => c.Name == name);
+            if (candidate.Bind is { } bind) candidate = bind(Allocate(candidate.WorkspaceBytes, state.Buffers));
+            launches.AddRange(candidate.Launches);
+        }
         state.Launches = launches;
     }
 }

@@ -25,6 +25,9 @@ public static class Conv2dKernels
     /// Grid: group size (16, 16), group count (ceil(n·outH·outW / 64), ceil((cout / groups) / 64), groups).
     /// Weights are [cout, cin / groups, kh, kw]; <paramref name="bias"/> holds cout values (read only when
     /// <c>p.HasBias</c> ≠ 0); <paramref name="activation"/> is a <see cref="FusedActivation"/> constant.
+    /// Split-k: a grid z of groups · splits makes group z sum the k steps of split z / groups only
+    /// (whole k steps shared out evenly) and store at [z / groups][n, cout, outH, outW] of the output (run it
+    /// with HasBias 0 and no activation; <see cref="SplitKReduceKernels.Conv2dSplitKReduce"/> finishes).
     /// </summary>
     [Kernel]
     public static void Conv2d(ArrayView<float> input, ArrayView<float> weight, ArrayView<float> bias, ArrayView<float> output,
@@ -52,18 +55,24 @@ public static class Conv2dKernels
         int tx = Group.IdxX;
         int ty = Group.IdxY;
         int linear = ty * Threads + tx;
-        int g = Grid.IdxZ;
+        int g = Grid.IdxZ % groups;
         int rowsPerGroup = cout / groups;
         int cinPerGroup = cin / groups;
         int depth = cinPerGroup * kh * kw;
         int pixels = outH * outW;
         int columns = batch * pixels;
+        // Split-k (grid z = groups · splits): this group sums one k range; splits = 1 is the whole depth.
+        int split = Grid.IdxZ / groups;
+        // Whole k steps per split (a split may be empty; Math only, so the cpu form keeps its phases).
+        int kPerSplit = ((depth + TileK - 1) / TileK + Grid.DimZ / groups - 1) / (Grid.DimZ / groups) * TileK;
+        int kBegin = Math.Min(depth, split * kPerSplit);
+        int kEnd = Math.Min(depth, kBegin + kPerSplit);
         int m0 = Grid.IdxY * TileM;
         int n0 = Grid.IdxX * TileN;
 
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
         float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
-        for (int k0 = 0; k0 < depth; k0 += TileK)
+        for (int k0 = kBegin; k0 < kEnd; k0 += TileK)
         {
             // 256 work items stage 512 weights and 512 gathered inputs: two of each.
             for (int e = linear; e < TileK * TileM; e += Threads * Threads)
@@ -91,12 +100,14 @@ public static class Conv2dKernels
         }
 
         int row = m0 + ty;
-        int col = n0 + tx;
+        // Split s stores at columns s·columns ..: the [splits][batch, cout, outH, outW] workspace.
+        int col = n0 + tx + split * columns;
+        int end = columns + split * columns;
         int channel = g * rowsPerGroup;
-        StoreRow(output, bias, c00, c01, c02, c03, row, col, rowsPerGroup, channel, columns, cout, pixels, hasBias, activation);
-        StoreRow(output, bias, c10, c11, c12, c13, row + 16, col, rowsPerGroup, channel, columns, cout, pixels, hasBias, activation);
-        StoreRow(output, bias, c20, c21, c22, c23, row + 32, col, rowsPerGroup, channel, columns, cout, pixels, hasBias, activation);
-        StoreRow(output, bias, c30, c31, c32, c33, row + 48, col, rowsPerGroup, channel, columns, cout, pixels, hasBias, activation);
+        StoreRow(output, bias, c00, c01, c02, c03, row, col, rowsPerGroup, channel, end, cout, pixels, hasBias, activation);
+        StoreRow(output, bias, c10, c11, c12, c13, row + 16, col, rowsPerGroup, channel, end, cout, pixels, hasBias, activation);
+        StoreRow(output, bias, c20, c21, c22, c23, row + 32, col, rowsPerGroup, channel, end, cout, pixels, hasBias, activation);
+        StoreRow(output, bias, c30, c31, c32, c33, row + 48, col, rowsPerGroup, channel, end, cout, pixels, hasBias, activation);
     }
 
     /// <summary>Tile edge of <see cref="Conv2dTile32"/>: a tactic for small feature maps and few channels, where 64 × 64 tiles run mostly empty.</summary>
@@ -126,12 +137,18 @@ public static class Conv2dKernels
         int tx = Group.IdxX;
         int ty = Group.IdxY;
         int linear = ty * Threads + tx;
-        int g = Grid.IdxZ;
+        int g = Grid.IdxZ % groups;
         int rowsPerGroup = cout / groups;
         int cinPerGroup = cin / groups;
         int depth = cinPerGroup * kh * kw;
         int pixels = outH * outW;
         int columns = batch * pixels;
+        // Split-k (grid z = groups · splits): this group sums one k range; splits = 1 is the whole depth.
+        int split = Grid.IdxZ / groups;
+        // Whole k steps per split (a split may be empty; Math only, so the cpu form keeps its phases).
+        int kPerSplit = ((depth + TileK - 1) / TileK + Grid.DimZ / groups - 1) / (Grid.DimZ / groups) * TileK;
+        int kBegin = Math.Min(depth, split * kPerSplit);
+        int kEnd = Math.Min(depth, kBegin + kPerSplit);
         int m0 = Grid.IdxY * SmallTile;
         int n0 = Grid.IdxX * SmallTile;
         // 256 work items stage 256 weights and 256 gathered inputs: one of each.
@@ -140,7 +157,7 @@ public static class Conv2dKernels
         int stageCol = n0 + linear % SmallTile;
 
         float c00 = 0f, c01 = 0f, c10 = 0f, c11 = 0f;
-        for (int k0 = 0; k0 < depth; k0 += TileK)
+        for (int k0 = kBegin; k0 < kEnd; k0 += TileK)
         {
             int k = k0 + stageK;
             tileW[linear] = stageM < rowsPerGroup && k < depth ? weight[(g * rowsPerGroup + stageM) * depth + k] : 0f;
@@ -160,10 +177,11 @@ public static class Conv2dKernels
         }
 
         int row = m0 + ty;
-        int col = n0 + tx;
+        int col = n0 + tx + split * columns;
+        int end = columns + split * columns;
         int channel = g * rowsPerGroup;
-        StoreRow2(output, bias, c00, c01, row, col, rowsPerGroup, channel, columns, cout, pixels, hasBias, activation);
-        StoreRow2(output, bias, c10, c11, row + 16, col, rowsPerGroup, channel, columns, cout, pixels, hasBias, activation);
+        StoreRow2(output, bias, c00, c01, row, col, rowsPerGroup, channel, end, cout, pixels, hasBias, activation);
+        StoreRow2(output, bias, c10, c11, row + 16, col, rowsPerGroup, channel, end, cout, pixels, hasBias, activation);
     }
 
     /// <summary>Writes two outputs of one row (columns col, col+16) with bias and activation.</summary>

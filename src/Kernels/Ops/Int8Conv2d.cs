@@ -26,6 +26,9 @@ public static class Int8Conv2dKernels
     /// output int8 [batch, cout, outH, outW] (mode Fused) or accumulator int32, same layout (AddSum modes); the view a
     /// mode does not use may be any small view. <c>p.InputZeroPoint</c> is the padding value (0 for
     /// symmetric activations; otherwise the caller folds −zp·Σw into the bias, and padding must still read as zp).
+    /// Split-k: a grid z of groups · splits makes group z sum the k steps of split z / groups only (whole k steps shared out evenly) and
+    /// store at [z / groups][batch, cout, outH, outW] of the accumulator (run it with mode AddSumWrite and HasBias 0;
+    /// <see cref="SplitKReduceKernels.Int8SplitKReduce"/> adds the splits and applies the epilogue).
     /// </summary>
     [Kernel]
     public static void Int8Conv2d(ArrayView<sbyte> input, ArrayView<sbyte> weight, ArrayView<int> bias, ArrayView<int> multiplier, ArrayView<int> shift, ArrayView<sbyte> output, ArrayView<int> accumulator,
@@ -57,12 +60,18 @@ public static class Int8Conv2dKernels
         int tx = Group.IdxX;
         int ty = Group.IdxY;
         int linear = ty * Threads + tx;
-        int g = Grid.IdxZ;
+        int g = Grid.IdxZ % groups;
         int rowsPerGroup = cout / groups;
         int cinPerGroup = cin / groups;
         int depth = cinPerGroup * kh * kw;
         int pixels = outH * outW;
         int columns = batch * pixels;
+        // Split-k (grid z = groups · splits): this group sums one k range; splits = 1 is the whole depth.
+        int split = Grid.IdxZ / groups;
+        // Whole k steps per split (a split may be empty; Math only, so the cpu form keeps its phases).
+        int kPerSplit = ((depth + TileK - 1) / TileK + Grid.DimZ / groups - 1) / (Grid.DimZ / groups) * TileK;
+        int kBegin = Math.Min(depth, split * kPerSplit);
+        int kEnd = Math.Min(depth, kBegin + kPerSplit);
         int m0 = Grid.IdxY * TileM;
         int n0 = Grid.IdxX * TileN;
         // Item `linear` stages packed row linear / 64 (k offset 4·that) of weight row and input column linear % 64.
@@ -72,7 +81,7 @@ public static class Int8Conv2dKernels
 
         int c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         int c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-        for (int k0 = 0; k0 < depth; k0 += TileK)
+        for (int k0 = kBegin; k0 < kEnd; k0 += TileK)
         {
             tileW[linear] = stageM < rowsPerGroup ? LoadWeight4(weight, (g * rowsPerGroup + stageM) * depth, k0 + stageK, depth) : 0;
             tileX[linear] = Gather4(input, k0 + stageK, stageCol, depth, columns, cinPerGroup * g, cin, height, width, kh, kw,
@@ -93,12 +102,14 @@ public static class Int8Conv2dKernels
         }
 
         int row = m0 + ty;
-        int col = n0 + tx;
+        // Split s stores at columns s·columns ..: the [splits][batch, cout, outH, outW] workspace.
+        int col = n0 + tx + split * columns;
+        int end = columns + split * columns;
         int cb = g * rowsPerGroup;
-        StoreRow(output, accumulator, bias, multiplier, shift, c00, c01, c02, c03, row, col, rowsPerGroup, cb, columns, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
-        StoreRow(output, accumulator, bias, multiplier, shift, c10, c11, c12, c13, row + 16, col, rowsPerGroup, cb, columns, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
-        StoreRow(output, accumulator, bias, multiplier, shift, c20, c21, c22, c23, row + 32, col, rowsPerGroup, cb, columns, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
-        StoreRow(output, accumulator, bias, multiplier, shift, c30, c31, c32, c33, row + 48, col, rowsPerGroup, cb, columns, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
+        StoreRow(output, accumulator, bias, multiplier, shift, c00, c01, c02, c03, row, col, rowsPerGroup, cb, end, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
+        StoreRow(output, accumulator, bias, multiplier, shift, c10, c11, c12, c13, row + 16, col, rowsPerGroup, cb, end, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
+        StoreRow(output, accumulator, bias, multiplier, shift, c20, c21, c22, c23, row + 32, col, rowsPerGroup, cb, end, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
+        StoreRow(output, accumulator, bias, multiplier, shift, c30, c31, c32, c33, row + 48, col, rowsPerGroup, cb, end, cout, pixels, hasBias, outputZeroPoint, clampMin, clampMax, mode);
     }
 
     /// <summary>Tile edge of <see cref="Int8Conv2dTile32"/>; its k step is 32 (8 packed ints per row) so 256 items stage each tile once.</summary>
@@ -127,12 +138,17 @@ public static class Int8Conv2dKernels
         int tx = Group.IdxX;
         int ty = Group.IdxY;
         int linear = ty * Threads + tx;
-        int g = Grid.IdxZ;
+        int g = Grid.IdxZ % groups;
         int rowsPerGroup = cout / groups;
         int cinPerGroup = cin / groups;
         int depth = cinPerGroup * kh * kw;
         int pixels = p.OutH * outW;
         int columns = batch * pixels;
+        int split = Grid.IdxZ / groups;
+        // Whole k steps per split (a split may be empty; Math only, so the cpu form keeps its phases).
+        int kPerSplit = ((depth + SmallTileK - 1) / SmallTileK + Grid.DimZ / groups - 1) / (Grid.DimZ / groups) * SmallTileK;
+        int kBegin = Math.Min(depth, split * kPerSplit);
+        int kEnd = Math.Min(depth, kBegin + kPerSplit);
         int m0 = Grid.IdxY * SmallTile;
         int n0 = Grid.IdxX * SmallTile;
         int stageK = linear / SmallTile * 4;
@@ -140,7 +156,7 @@ public static class Int8Conv2dKernels
         int stageCol = n0 + linear % SmallTile;
 
         int c00 = 0, c01 = 0, c10 = 0, c11 = 0;
-        for (int k0 = 0; k0 < depth; k0 += SmallTileK)
+        for (int k0 = kBegin; k0 < kEnd; k0 += SmallTileK)
         {
             tileW[linear] = stageM < rowsPerGroup ? LoadWeight4(weight, (g * rowsPerGroup + stageM) * depth, k0 + stageK, depth) : 0;
             tileX[linear] = Gather4(input, k0 + stageK, stageCol, depth, columns, cinPerGroup * g, cin, p.Height, p.Width, kh, kw,
@@ -159,10 +175,11 @@ public static class Int8Conv2dKernels
         }
 
         int row = m0 + ty;
-        int col = n0 + tx;
+        int col = n0 + tx + split * columns;
+        int end = columns + split * columns;
         int cb = g * rowsPerGroup;
-        StoreRow2(output, accumulator, bias, multiplier, shift, c00, c01, row, col, rowsPerGroup, cb, columns, cout, pixels, p.HasBias, p.OutputZeroPoint, p.ClampMin, p.ClampMax, mode);
-        StoreRow2(output, accumulator, bias, multiplier, shift, c10, c11, row + 16, col, rowsPerGroup, cb, columns, cout, pixels, p.HasBias, p.OutputZeroPoint, p.ClampMin, p.ClampMax, mode);
+        StoreRow2(output, accumulator, bias, multiplier, shift, c00, c01, row, col, rowsPerGroup, cb, end, cout, pixels, p.HasBias, p.OutputZeroPoint, p.ClampMin, p.ClampMax, mode);
+        StoreRow2(output, accumulator, bias, multiplier, shift, c10, c11, row + 16, col, rowsPerGroup, cb, end, cout, pixels, p.HasBias, p.OutputZeroPoint, p.ClampMin, p.ClampMax, mode);
     }
 
     /// <summary>Stores two accumulators of one output channel (columns col, col+16) as the mode says.</summary>

@@ -134,6 +134,22 @@ public static class KernelCases
             [Int(n), Int(1288490189), Int(1), Int(1073741824), Int(0), Int(1789569707), Int(19), Int(0), Int(127)]);
         yield return new("Requantize", GeneratedKernels.RequantizeKernels_Requantize, LaunchGrid.Linear(60, 64),
             [Ints(60, 100000), Multipliers(3), Shifts(3), new sbyte[60]], [Int(3), Int(10), Int(60), Int(0), Int(-128), Int(127)]);
+
+        // Split-k: the conv kernels over grid z = 3 splits into a [3][outputs] workspace, then the reductions of 3 splits.
+        yield return new("Conv2d split-k 3", GeneratedKernels.Conv2dKernels_Conv2d, new LaunchGrid(grid16, new Dim3(2, 2, 3)),
+            [Floats(3 * 17 * 17), Floats(70 * 3 * 9), Floats(70), new float[3 * 70 * 81]],
+            [Int(1), Int(3), Int(17), Int(17), Int(70), Int(3), Int(3), Int(2), Int(2), Int(1), Int(1), Int(1), Int(1), Int(1),
+             Int(9), Int(9), Int(0), Int(FusedActivation.None)]);
+        yield return new("Int8Conv2d split-k 3", GeneratedKernels.Int8Conv2dKernels_Int8Conv2d, new LaunchGrid(grid16, new Dim3(1, 1, 3)),
+            [Int8(5 * 49), Int8(6 * 45), Ints(6, 5000), Multipliers(6), Shifts(6), new sbyte[1], Ints(3 * 6 * 49, 100000)],
+            [Int(1), Int(5), Int(7), Int(7), Int(6), Int(3), Int(3), Int(1), Int(1), Int(1), Int(1), Int(1), Int(1), Int(1), Int(7), Int(7),
+             Int(0), Int(0), Int(0), Int(-128), Int(127), Int(RequantizeKernels.AddSumWrite)]);
+        yield return new("Conv2dSplitKReduce", GeneratedKernels.SplitKReduceKernels_Conv2dSplitKReduce, LaunchGrid.Linear(60, 64),
+            [Floats(3 * 60), Floats(3), new float[60]], [Int(60), Int(3), Int(3), Int(10), Int(1), Int(FusedActivation.Relu)]);
+        foreach (int mode in new[] { RequantizeKernels.Fused, RequantizeKernels.AddSumWrite })
+            yield return new($"Int8SplitKReduce mode {mode}", GeneratedKernels.SplitKReduceKernels_Int8SplitKReduce, LaunchGrid.Linear(60, 64),
+                [Ints(3 * 60, 100000), Ints(3, 5000), Multipliers(3), Shifts(3), new sbyte[60], new int[60]],
+                [Int(60), Int(3), Int(3), Int(10), Int(1), Int(0), Int(-128), Int(127), Int(mode)]);
     }
 
     /// <summary>

@@ -34,6 +34,9 @@ public sealed class CudaBackend : IlgpuBackend
         base.Supports(kernel) && (HasInt8TensorCores || !(ReferenceEquals(kernel, GpuEngine.Kernels.IlgpuOnlyKernels.Int8TensorCoreConv2d)
             || ReferenceEquals(kernel, GpuEngine.Kernels.IlgpuOnlyKernels.Int8TensorCoreConv2dNhwc)));
 
+    /// <summary>The GPU's SM count (ILGPU's NumMultiprocessors).</summary>
+    public override int ConcurrentGroups => Accelerator.NumMultiprocessors;
+
     /// <summary>Device name, compute capability (sm_XX), SM count, memory, driver version and the PTX ISA ILGPU emits.</summary>
     public override string DeviceDescription { get; }
 

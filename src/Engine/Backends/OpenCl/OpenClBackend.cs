@@ -44,6 +44,9 @@ public sealed unsafe class OpenClBackend : Backend
 
     internal nint Device { get; }
 
+    /// <summary>Twice the device's compute units.</summary>
+    public override int ConcurrentGroups => 2 * OpenClDevice.ComputeUnits(Device);
+
     /// <summary>Programs built so far (cache misses), for tests of the specialization cache.</summary>
     internal int ProgramBuildCount => _compiler.BuildCount;
 

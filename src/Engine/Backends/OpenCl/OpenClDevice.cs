@@ -26,6 +26,14 @@ internal static unsafe class OpenClDevice
         throw new BackendUnavailableException("OpenCL", $"{count} platform(s) but no device{hint}");
     }
 
+    /// <summary>The device's CL_DEVICE_MAX_COMPUTE_UNITS.</summary>
+    public static int ComputeUnits(nint device)
+    {
+        uint units;
+        OpenClException.Check(OpenClNative.clGetDeviceInfo(device, OpenClNative.DeviceMaxComputeUnits, sizeof(uint), &units, null), "clGetDeviceInfo");
+        return (int)units;
+    }
+
     /// <summary>"platform: device (vendor), N compute units, OpenCL C x.y, driver v".</summary>
     public static string Describe(nint platform, nint device)
     {

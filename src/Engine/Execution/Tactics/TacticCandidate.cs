@@ -1,3 +1,4 @@
+using GpuEngine.Backends;
 using GpuEngine.Execution.Launchers;
 
 namespace GpuEngine.Execution.Tactics;
@@ -17,9 +18,38 @@ public enum TacticMode
 
 /// <summary>
 /// One way to compute a launch: a name (stable, it keys the cache) and the launch it would run, with the reference
-/// launch's node and argument views. <see cref="Written"/> is the argument index of the view the kernel writes.
+/// launch's node and argument views. <see cref="Written"/> is the argument index of the reference's view that the
+/// candidate writes. A candidate may be a short sequence of launches over a scratch workspace (split-k: partial sums,
+/// then a reduction): then <see cref="WorkspaceBytes"/> is its size and <see cref="Bind"/> gives the runnable
+/// candidate once the session has allocated it (outside the planner's arena, one per chosen candidate and execution state).
 /// </summary>
-public sealed record TacticCandidate(string Name, KernelLaunch Launch, int Written);
+public sealed record TacticCandidate(string Name, KernelLaunch Launch, int Written)
+{
+    private readonly IReadOnlyList<KernelLaunch>? _sequence;
+
+    /// <summary>Device bytes of scratch the candidate needs (0: none).</summary>
+    public long WorkspaceBytes { get; init; }
+
+    /// <summary>Makes the runnable candidate over a workspace of <see cref="WorkspaceBytes"/>; null when none is needed.</summary>
+    public Func<DeviceBuffer, TacticCandidate>? Bind { get; init; }
+
+    /// <summary>The workspace a bound candidate's launches use (owned by whoever allocated it).</summary>
+    public DeviceBuffer? Workspace { get; init; }
+
+    /// <summary>What the candidate runs, in order: <see cref="Launch"/> alone, or the bound sequence.</summary>
+    public IReadOnlyList<KernelLaunch> Launches
+    {
+        get => _sequence ?? [Launch];
+        init => _sequence = value;
+    }
+
+    /// <summary>Queues the launches in order.</summary>
+    public void Run(Backend backend)
+    {
+        if (Bind is not null) throw new InvalidOperationException($"tactic '{Name}' needs its workspace bound before it runs");
+        foreach (var launch in Launches) launch.Run(backend);
+    }
+}
 
 /// <summary>What measuring one candidate found: its median time, or why it was rejected (then it never runs).</summary>
 public sealed record CandidateResult(string Name, double? MedianMs, string? Error);

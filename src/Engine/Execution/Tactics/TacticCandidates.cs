@@ -22,7 +22,8 @@ public static class TacticCandidates
     /// the device itself before use, so <c>check</c> need not launch them.
     /// </summary>
     public static IReadOnlyList<KernelDescriptor> Alternates { get; } =
-        [GeneratedKernels.Conv2dKernels_Conv2dTile32, GeneratedKernels.Int8Conv2dKernels_Int8Conv2dTile32];
+        [GeneratedKernels.Conv2dKernels_Conv2dTile32, GeneratedKernels.Int8Conv2dKernels_Int8Conv2dTile32,
+            GeneratedKernels.SplitKReduceKernels_Conv2dSplitKReduce, GeneratedKernels.SplitKReduceKernels_Int8SplitKReduce];
 
     // Argument indices (flattened parameter structs): see Conv2dParams and Int8Conv2dParams.
     private const int Fp32Output = 3, Fp32Batch = 4, Fp32OutChannels = 8, Fp32Groups = 17, Fp32OutH = 18;
@@ -70,13 +71,14 @@ public static class TacticCandidates
 
     /// <summary>
     /// The candidates of <paramref name="launch"/> on <paramref name="backend"/>: <see cref="For(KernelLaunch)"/>, then
-    /// those only some devices run (the int8 tensor-core conv, <see cref="TensorCoreCandidates"/>).
+    /// those only some devices run (the int8 tensor-core conv, <see cref="TensorCoreCandidates"/>), then those that
+    /// depend on the device's size (split-k where the grid is small, <see cref="SplitKCandidates"/>).
     /// </summary>
     public static IReadOnlyList<TacticCandidate> For(KernelLaunch launch, Backend backend)
     {
         var portable = For(launch);
         if (portable.Count == 0) return portable;
-        return [.. portable, .. TensorCoreCandidates.For(launch, portable[0].Written, backend)];
+        return [.. portable, .. TensorCoreCandidates.For(launch, portable[0].Written, backend), .. SplitKCandidates.For(launch, portable[0].Written, backend)];
     }
 
     /// <summary>

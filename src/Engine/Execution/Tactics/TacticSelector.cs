@@ -12,13 +12,18 @@ namespace GpuEngine.Execution.Tactics;
 /// <see cref="Fp32Tolerance"/> of the reference's largest magnitude, int8 and int32 bit-exact; times every valid
 /// candidate with device events (one warm-up, median of <see cref="TimedRuns"/>); finally runs the winner so the
 /// output is the winner's. A candidate that fails (wrong values, or an exception) is reported and never chosen.
+/// A candidate of several launches (split-k) is validated and timed as the whole sequence, over a workspace allocated
+/// for it here; the winner's workspace goes to the caller (<see cref="TacticCandidate.Workspace"/>), the others' are freed.
 /// </summary>
 public sealed class TacticSelector(Backend backend, TacticCache? cache)
 {
     public const double Fp32Tolerance = 1e-5;
     public const int TimedRuns = 5;
 
-    /// <summary>Chooses among <paramref name="candidates"/> (reference first) and returns the report; the winner has run last.</summary>
+    /// <summary>
+    /// Chooses among <paramref name="candidates"/> (reference first) and returns the report; the winner (bound to its
+    /// workspace, if it needs one) has run last.
+    /// </summary>
     public (TacticCandidate Winner, TacticReport Report) Select(IReadOnlyList<TacticCandidate> candidates)
     {
         var reference = candidates[0];
@@ -26,7 +31,8 @@ public sealed class TacticSelector(Backend backend, TacticCache? cache)
         string key = TacticCandidates.LayerKey(reference.Launch);
         if (cache?.Lookup(backend, key) is { } cached && candidates.FirstOrDefault(c => c.Name == cached) is { } hit)
         {
-            hit.Launch.Run(backend);
+            hit = Bound(hit);
+            hit.Run(backend);
             return (hit, new TacticReport(layer, key, [new CandidateResult(hit.Name, null, null)], hit.Name, FromCache: true));
         }
         var written = reference.Launch.Arguments[reference.Written];
@@ -40,41 +46,64 @@ public sealed class TacticSelector(Backend backend, TacticCache? cache)
         List<CandidateResult> results = [];
         TacticCandidate winner = reference;
         double best = double.MaxValue;
-        foreach (var candidate in candidates)
+        foreach (var unbound in candidates)
         {
             string? error = null;
             double? ms = null;
+            TacticCandidate? candidate = null;
             try
             {
-                if (candidate != reference)
+                candidate = Bound(unbound);
+                if (unbound != reference)
                 {
                     backend.Upload(written.Buffer!, written.ByteOffset, poison);
-                    candidate.Launch.Run(backend);
+                    candidate.Run(backend);
                     backend.Download(written.Buffer!, written.ByteOffset, actual);
                     error = Compare(expected, actual, type);
                 }
-                if (error is null) ms = Time(candidate.Launch);
+                if (error is null) ms = Time(candidate);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 error = $"{e.GetType().Name}: {e.Message.Split('\n', 2)[0]}";
             }
-            results.Add(new CandidateResult(candidate.Name, ms, error));
-            if (ms is double t && t < best) (best, winner) = (t, candidate);
+            results.Add(new CandidateResult(unbound.Name, ms, error));
+            if (ms is double t && t < best)
+            {
+                if (!ReferenceEquals(winner.Workspace, candidate!.Workspace)) winner.Workspace?.Dispose();
+                (best, winner) = (t, candidate);
+            }
+            else if (candidate?.Workspace is { } loser) loser.Dispose();
         }
-        winner.Launch.Run(backend);
+        winner.Run(backend);
         cache?.Store(backend, key, winner.Name);
         return (winner, new TacticReport(layer, key, results, winner.Name, FromCache: false));
     }
 
-    private double Time(KernelLaunch launch)
+    /// <summary>The candidate ready to run: itself, or bound to a workspace allocated now.</summary>
+    private TacticCandidate Bound(TacticCandidate candidate)
     {
-        launch.Run(backend);
+        if (candidate.Bind is not { } bind) return candidate;
+        var workspace = backend.Allocate(candidate.WorkspaceBytes);
+        try
+        {
+            return bind(workspace);
+        }
+        catch
+        {
+            workspace.Dispose();
+            throw;
+        }
+    }
+
+    private double Time(TacticCandidate candidate)
+    {
+        candidate.Run(backend);
         var samples = new double[TimedRuns];
         for (int i = 0; i < samples.Length; i++)
         {
             using var start = backend.RecordEvent();
-            launch.Run(backend);
+            candidate.Run(backend);
             using var end = backend.RecordEvent();
             samples[i] = backend.ElapsedMilliseconds(start, end);
         }
