@@ -24,6 +24,17 @@ public static class CpuTactics
         new Int8Conv2dTactic(),
         new Int8LinearTactic(),
         new Int8GlobalAvgPoolTactic(),
+        new Int8QuantizeTactic(),
+        new Int8DequantizeTactic(),
+        new Int8RequantizeTactic(),
+        new Int8AddTactic(),
+        new Int8MaxPoolTactic(),
+        new Fp32UnaryTactic(),
+        new Fp32ActivationTactic(),
+        new Fp32AddTactic(),
+        new Fp32BinaryTactic(),
+        new Fp32GlobalAvgPoolTactic(),
+        new Fp32WindowPoolTactic(),
     ];
 
     private static readonly LaunchGrid SingleItem = new(new Dim3(1), new Dim3(1));
