@@ -61,4 +61,20 @@ public sealed class Fp32PoolSimdTacticsTests
             AssertClose([.. expected.Select(e => e / 100)], [.. simd.Select(v => v / 100)], $"{planes} planes of {pixels}");
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Levels))]
+    public void AdaptiveAvgPool_MatchesFloat64(SimdLevel level)
+    {
+        using var _ = CpuSimd.Force(level);
+        var random = new Random(54);
+        foreach (var c in PoolCase.AdaptiveCases)
+        {
+            var x = Inputs(random, c.Planes * c.H * c.W, 9);
+            int length = c.Planes * c.OutH * c.OutW;
+            var (_, simd) = Launch(GeneratedKernels.Pool2dKernels_AdaptiveAvgPool2d, [x], [.. new[] { c.Planes, c.H, c.W, c.OutH, c.OutW }.Select(Int)], 1, length,
+                "AdaptiveAvgPool2dSimd");
+            AssertClose(PoolCase.Adaptive([.. x.Select(v => (double)v)], c), simd, $"adaptive {c}", relative: 1e-5);
+        }
+    }
 }

@@ -130,6 +130,23 @@ public sealed class Int8ElementwiseSimdTacticsTests
         }
     }
 
+    /// <summary>Bit-exact with the reference, and the float64 bin mean rounded half away from zero.</summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void Int8AdaptiveAvgPool_IsBitExact(Int8SimdPath path)
+    {
+        using var _ = Int8Simd.Force(path);
+        var random = new Random(36);
+        foreach (var c in PoolCase.AdaptiveCases)
+        {
+            var x = KernelReference.RandomInt8(random, c.Planes * c.H * c.W);
+            var (reference, simd) = Launch<sbyte, sbyte>(GeneratedKernels.Int8Pool2dKernels_Int8AdaptiveAvgPool2d, x,
+                [.. new[] { c.Planes, c.H, c.W, c.OutH, c.OutW }.Select(Int)], "Int8AdaptiveAvgPool2dSimd", c.Planes * c.OutH * c.OutW);
+            Assert.Equal(reference, simd);
+            Assert.Equal(PoolCase.Adaptive([.. x.Select(v => (double)v)], c).Select(m => (sbyte)Math.Round(m, MidpointRounding.AwayFromZero)), simd);
+        }
+    }
+
     private static (TOut[] Reference, TOut[] Simd) Launch<TIn, TOut>(KernelDescriptor kernel, TIn[] input, KernelArgument[] scalars, string tactic, int? outputLength = null)
         where TIn : unmanaged where TOut : unmanaged
     {

@@ -54,4 +54,26 @@ internal sealed record PoolCase(int Planes, int H, int W, int Kh, int Kw, int Sh
                 }
         return y;
     }
+
+    /// <summary>Adaptive-pool cases (planes, input and output sizes): overlapping bins, identity, one row.</summary>
+    public static readonly (int Planes, int H, int W, int OutH, int OutW)[] AdaptiveCases =
+        [(3, 7, 7, 3, 3), (2, 13, 17, 4, 5), (4, 10, 40, 2, 7), (1, 6, 6, 6, 6), (5, 9, 11, 1, 2)];
+
+    /// <summary>Adaptive average pooling over PyTorch's bins, floor(o·in/out) .. ceil((o+1)·in/out), in float64.</summary>
+    public static double[] Adaptive(double[] x, (int Planes, int H, int W, int OutH, int OutW) c)
+    {
+        var y = new double[c.Planes * c.OutH * c.OutW];
+        for (int plane = 0; plane < c.Planes; plane++)
+            for (int oy = 0; oy < c.OutH; oy++)
+                for (int ox = 0; ox < c.OutW; ox++)
+                {
+                    int y0 = oy * c.H / c.OutH, y1 = (int)Math.Ceiling((oy + 1) * c.H / (double)c.OutH);
+                    int x0 = ox * c.W / c.OutW, x1 = (int)Math.Ceiling((ox + 1) * c.W / (double)c.OutW);
+                    double sum = 0;
+                    for (int iy = y0; iy < y1; iy++)
+                        for (int ix = x0; ix < x1; ix++) sum += x[(plane * c.H + iy) * c.W + ix];
+                    y[(plane * c.OutH + oy) * c.OutW + ox] = sum / ((y1 - y0) * (x1 - x0));
+                }
+        return y;
+    }
 }

@@ -29,12 +29,14 @@ public static class CpuTactics
         new Int8RequantizeTactic(),
         new Int8AddTactic(),
         new Int8MaxPoolTactic(),
+        new Int8AdaptiveAvgPoolTactic(),
         new Fp32UnaryTactic(),
         new Fp32ActivationTactic(),
         new Fp32AddTactic(),
         new Fp32BinaryTactic(),
         new Fp32GlobalAvgPoolTactic(),
         new Fp32WindowPoolTactic(),
+        new Fp32AdaptiveAvgPoolTactic(),
     ];
 
     private static readonly LaunchGrid SingleItem = new(new Dim3(1), new Dim3(1));

@@ -131,3 +131,23 @@ internal sealed unsafe class Fp32WindowPoolTactic : ICpuTactic
         return new Fp32SimdWindowPool(Pointer<float>(a[0]), Pointer<float>(a[1]), PoolArguments.Params(a), max, !max && a[13].ScalarBits != 0, Keep(a));
     }
 }
+
+/// <summary>The "simd" tactic of fp32 <c>Pool2dKernels.AdaptiveAvgPool2d</c> (non-global): (input, output, planes, height, width, outH, outW).</summary>
+internal sealed unsafe class Fp32AdaptiveAvgPoolTactic : ICpuTactic
+{
+    public string Name => "simd";
+    public string KernelName => "AdaptiveAvgPool2dSimd";
+
+    public bool TryApply(KernelLaunch launch, out int written)
+    {
+        written = 1;
+        return ReferenceEquals(launch.Kernel, GeneratedKernels.Pool2dKernels_AdaptiveAvgPool2d);
+    }
+
+    public CpuTacticRun Bind(KernelLaunch launch)
+    {
+        var a = launch.Arguments;
+        return new SimdAdaptiveAvgPool(Pointer<float>(a[0]), Pointer<float>(a[1]), int8: false, a[2].ScalarBits, a[3].ScalarBits, a[4].ScalarBits,
+            a[5].ScalarBits, a[6].ScalarBits, Keep(a));
+    }
+}

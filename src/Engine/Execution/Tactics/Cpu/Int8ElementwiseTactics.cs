@@ -92,3 +92,15 @@ internal static class PoolArguments
         StrideH = a[7].ScalarBits, StrideW = a[8].ScalarBits, PadH = a[9].ScalarBits, PadW = a[10].ScalarBits, OutH = a[11].ScalarBits, OutW = a[12].ScalarBits,
     };
 }
+
+/// <summary><c>Int8Pool2dKernels.Int8AdaptiveAvgPool2d</c> (non-global): (input, output, planes, height, width, outH, outW).</summary>
+internal sealed unsafe class Int8AdaptiveAvgPoolTactic()
+    : Int8ElementwiseTactic("Int8AdaptiveAvgPool2dSimd", GeneratedKernels.Int8Pool2dKernels_Int8AdaptiveAvgPool2d, 1)
+{
+    public override CpuTacticRun Bind(KernelLaunch launch)
+    {
+        var a = launch.Arguments;
+        return new SimdAdaptiveAvgPool(Pointer<sbyte>(a[0]), Pointer<sbyte>(a[1]), int8: true, a[2].ScalarBits, a[3].ScalarBits, a[4].ScalarBits,
+            a[5].ScalarBits, a[6].ScalarBits, Keep(a));
+    }
+}
