@@ -130,6 +130,30 @@ public sealed class Fp32ElementwiseSimdTacticsTests
             }
     }
 
+    /// <summary>
+    /// An in-place launch (output over an input) is the fixed choice, run once and exact, but never a tuning candidate
+    /// (run twice it would add twice; tuned validation's poisoned output would be its input) and not re-run when counted.
+    /// </summary>
+    [Fact]
+    public void InPlaceAdd_IsTheFixedChoice_ButNeverATunedCandidate()
+    {
+        using var backend = TestBackends.Open("cpu");
+        using var run = new KernelRunner(backend);
+        var random = new Random(45);
+        const int count = 1001;
+        var (x, y) = (Inputs(random, count, 8), Inputs(random, count, 8));
+        var a = run.Upload(x);
+        var launch = new KernelLaunch(null!, GeneratedKernels.AddKernels_Add, LaunchGrid.Linear(count), [a, run.Upload(y), a, Int(count), Int(FusedActivation.Relu)]);
+        Assert.Empty(GpuEngine.Execution.Tactics.CpuTactics.Candidates(launch));
+        Assert.Empty(GpuEngine.Execution.Tactics.TacticCandidates.For(launch));
+        var chosen = GpuEngine.Execution.Tactics.TacticCandidates.Fixed(launch);
+        Assert.Equal("AddSimd", chosen.Kernel.Name);
+        Assert.False(chosen.RerunsAfterCounting);
+        chosen.Run(backend);
+        backend.Synchronize();
+        Assert.Equal(x.Zip(y, (p, q) => Math.Max(p + q, 0f)), run.Download<float>(a));
+    }
+
     /// <summary>Row-major index into an operand of (rank-4 padded) <paramref name="shape"/>, 0 along its broadcast dimensions.</summary>
     private static int Flat(int[] index, int[] shape)
     {
