@@ -19,12 +19,19 @@ public sealed record KernelLaunch(Node Node, KernelDescriptor Kernel, LaunchGrid
     /// </summary>
     public KernelLaunch? CountedAs { get; init; }
 
+    /// <summary>
+    /// Whether, counted as <see cref="CountedAs"/>, this launch runs again after the counted reference (so the output is
+    /// its own). False for an in-place launch (its output is one of its inputs): run twice it would compute twice, so the
+    /// counted reference's output stands.
+    /// </summary>
+    public bool RerunsAfterCounting { get; init; } = true;
+
     /// <summary>Runs the launch counting the bytes it moves in device memory (<see cref="Backend.LaunchCounting"/>).</summary>
     public long RunCounting(Backend backend)
     {
         if (CountedAs is null) return backend.LaunchCounting(Kernel, Grid, Arguments);
         long bytes = CountedAs.RunCounting(backend);
-        Run(backend);
+        if (RerunsAfterCounting) Run(backend);
         return bytes;
     }
 }

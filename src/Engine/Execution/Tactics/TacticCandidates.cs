@@ -85,7 +85,7 @@ public static class TacticCandidates
     /// The launch <c>--tactics fixed</c> runs: the best-known kernel without timing. On the cpu device that is the first
     /// SIMD tactic that applies (bound and packed now); elsewhere, and where none applies, the launch as planned.
     /// </summary>
-    public static KernelLaunch Fixed(KernelLaunch launch) => CpuTactics.Candidates(launch).FirstOrDefault()?.Launch ?? launch;
+    public static KernelLaunch Fixed(KernelLaunch launch) => CpuTactics.FixedChoice(launch) ?? launch;
 
     /// <summary>16 × 16 items per group; groups cover (batch·outH·outW) columns and (cout / groups) rows in tiles of <paramref name="tile"/>.</summary>
     private static LaunchGrid Grid(KernelArgument[] a, int batch, int outH, int outChannels, int groups, int tile)

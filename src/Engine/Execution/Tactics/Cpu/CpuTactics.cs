@@ -25,6 +25,19 @@ public static class CpuTactics
         new Int8Conv2dTactic(),
         new Int8LinearTactic(),
         new Int8GlobalAvgPoolTactic(),
+        new Int8QuantizeTactic(),
+        new Int8DequantizeTactic(),
+        new Int8RequantizeTactic(),
+        new Int8AddTactic(),
+        new Int8MaxPoolTactic(),
+        new Int8AdaptiveAvgPoolTactic(),
+        new Fp32UnaryTactic(),
+        new Fp32ActivationTactic(),
+        new Fp32AddTactic(),
+        new Fp32BinaryTactic(),
+        new Fp32GlobalAvgPoolTactic(),
+        new Fp32WindowPoolTactic(),
+        new Fp32AdaptiveAvgPoolTactic(),
     ];
 
     private static readonly LaunchGrid SingleItem = new(new Dim3(1), new Dim3(1));
@@ -34,17 +47,56 @@ public static class CpuTactics
     {
         if (!OnCpu(launch)) return null;
         foreach (var tactic in All)
-            if (tactic.TryApply(launch, out int written)) return written;
+            if (tactic.TryApply(launch, out int written)) return InPlace(launch, written) ? null : written;
         return null;
     }
 
-    /// <summary>The tactic candidates of <paramref name="launch"/> (none off the cpu device), bound and packed.</summary>
+    /// <summary>
+    /// The tactic candidates of <paramref name="launch"/> (none off the cpu device), bound and packed. None for a launch
+    /// that writes over one of its inputs (an in-place Add or activation): run twice it would compute twice, and the
+    /// poisoned output of tuned validation would be its input.
+    /// </summary>
     public static IEnumerable<TacticCandidate> Candidates(KernelLaunch launch)
     {
         if (!OnCpu(launch)) yield break;
         foreach (var tactic in All)
-            if (tactic.TryApply(launch, out int written))
+            if (tactic.TryApply(launch, out int written) && !InPlace(launch, written))
                 yield return new TacticCandidate(tactic.Name, Launch(launch, tactic.KernelName, tactic.Bind(launch)), written);
+    }
+
+    /// <summary>
+    /// The launch <c>--tactics fixed</c> runs on the cpu: the first tactic that applies, in-place launches included (run
+    /// once per inference, they are exact; counted, the reference runs alone, see <see cref="KernelLaunch.RerunsAfterCounting"/>), else null.
+    /// </summary>
+    public static KernelLaunch? FixedChoice(KernelLaunch launch)
+    {
+        if (!OnCpu(launch)) return null;
+        foreach (var tactic in All)
+            if (tactic.TryApply(launch, out int written))
+                return Launch(launch, tactic.KernelName, tactic.Bind(launch)) with { RerunsAfterCounting = !InPlace(launch, written) };
+        return null;
+    }
+
+    /// <summary>
+    /// Whether view <paramref name="written"/> of the launch overlaps a view the kernel only reads (same buffer, overlapping
+    /// bytes). Other written views (an int8 conv's unused output or accumulator placeholder) do not count.
+    /// </summary>
+    public static bool InPlace(KernelLaunch launch, int written)
+    {
+        var a = launch.Arguments;
+        var (start, end) = Bytes(launch, written);
+        for (int i = 0; i < a.Length; i++)
+            if (i != written && a[i].IsView && !launch.Kernel.Parameters[i].Writable && ReferenceEquals(a[i].Buffer, a[written].Buffer)
+                && Bytes(launch, i) is var (s, e) && s < end && start < e)
+                return true;
+        return false;
+    }
+
+    private static (long Start, long End) Bytes(KernelLaunch launch, int index)
+    {
+        var argument = launch.Arguments[index];
+        int size = launch.Kernel.Parameters[index].ElementType is KernelElementType.Float32 or KernelElementType.Int32 ? 4 : 1;
+        return (argument.ByteOffset, argument.ByteOffset + Math.Max(1, argument.Length) * size);
     }
 
     /// <summary>
