@@ -45,6 +45,49 @@ internal readonly unsafe struct Int8Epilogue(int mode, int* multiplier, int* shi
     }
 
     /// <summary>
+    /// Stores the sums of 8 consecutive channels <paramref name="channel"/> .. + 7 of one output element: channel j at
+    /// <paramref name="index"/> + j·<paramref name="channelStride"/> (a pixel of an NCHW output, one lane per channel).
+    /// </summary>
+    public void StoreChannels8(Vector256<int> sums, int channel, int index, int channelStride)
+    {
+        if (mode == RequantizeKernels.Fused && _vectorRequant)
+        {
+            var m = Avx.LoadVector256(multiplier + channel);
+            if (Avx2.MoveMask(Avx2.CompareEqual(m, Vector256.Create(int.MinValue)).AsByte()) == 0)
+            {
+                var q = Requant8Lanes(sums, m, Avx.LoadVector256(shift + channel));
+                q = Avx2.Min(Avx2.Max(Avx2.Add(q, Vector256.Create(outputZeroPoint)), Vector256.Create(clampMin)), Vector256.Create(clampMax));
+                var words = Sse2.PackSignedSaturate(q.GetLower(), q.GetUpper());
+                ulong bytes = Sse2.PackSignedSaturate(words, words).AsUInt64().ToScalar();
+                sbyte* o = output + index;
+                for (int j = 0; j < 8; j++, o += channelStride, bytes >>= 8) *o = (sbyte)bytes;
+                return;
+            }
+        }
+        for (int j = 0; j < 8; j++) Store(sums.GetElement(j), channel + j, index + j * channelStride);
+    }
+
+    /// <summary>
+    /// <see cref="Requant8"/> with a multiplier and a shift per lane (each lane its own channel; no multiplier is
+    /// int.MinValue). The same integer steps, with the variable shifts <c>vpsllvd</c> / <c>vpsravd</c>.
+    /// </summary>
+    public static Vector256<int> Requant8Lanes(Vector256<int> x, Vector256<int> multiplier, Vector256<int> shift)
+    {
+        var nudge = Vector256.Create(1L << 30);
+        var even = Avx2.ShiftRightLogical(Avx2.Add(Avx2.Multiply(x, multiplier), nudge), 31).AsInt32();
+        var oddX = Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32();
+        var oddM = Avx2.ShiftRightLogical(multiplier.AsInt64(), 32).AsInt32();
+        var odd = Avx2.ShiftLeftLogical(Avx2.Add(Avx2.Multiply(oddX, oddM), nudge), 1).AsInt32();
+        var high = Avx2.Blend(even, odd, 0b10101010);
+        var count = shift.AsUInt32();
+        var mask = Avx2.Subtract(Avx2.ShiftLeftLogicalVariable(Vector256.Create(1), count), Vector256.Create(1));
+        var remainder = Avx2.And(high, mask);
+        var threshold = Avx2.Subtract(Avx2.ShiftRightArithmetic(mask, 1), Avx2.CompareGreaterThan(Vector256<int>.Zero, high));
+        var shifted = Avx2.ShiftRightArithmeticVariable(high, count);
+        return Avx2.Subtract(shifted, Avx2.CompareGreaterThan(remainder, threshold));
+    }
+
+    /// <summary>
     /// <c>Int8Math.MultiplyByQuantizedMultiplier</c> on 8 lanes (multiplier ≠ int.MinValue, so the doubling high mul
     /// never saturates). High mul: trunc((x·m + nudge) / 2^31) with nudge ±2^30 equals floor((x·m + 2^30) / 2^31) for
     /// either sign, bits 31..62 of x·m + 2^30 (vpmuldq on even and odd lanes). Then the rounding shift: (x >> e) + 1

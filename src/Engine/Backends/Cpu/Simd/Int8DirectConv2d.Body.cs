@@ -1,0 +1,150 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace GpuEngine.Backends.Cpu.Simd;
+
+internal sealed unsafe partial class Int8DirectConv2d
+{
+    /// <summary>One (group, block, chunk) job: every 6-pixel tile of the chunk times the block's 16 channels, then their store.</summary>
+    private sealed class Body(Int8DirectConv2d conv) : ICpuParallelBody
+    {
+        private byte* _padded;
+        private int* _bias;
+        private Int8Epilogue _epilogue;
+
+        public void Set(byte* padded, int* bias, Int8Epilogue epilogue)
+        {
+            _padded = padded;
+            _bias = bias;
+            _epilogue = epilogue;
+        }
+
+        public void Run(int index)
+        {
+            var c = conv;
+            var p = c._p;
+            const int pixelsPerTile = Int8ChannelMicroKernels.Pixels;
+            int chunk = index % c._chunks, rest = index / c._chunks;
+            int block = rest % c._blocks, g = rest / c._blocks;
+            int* add = stackalloc int[Block];
+            int* tile = stackalloc int[pixelsPerTile * Block];
+            byte** px = stackalloc byte*[pixelsPerTile];
+            int m0 = block * Block, channel0 = g * c._coutG + m0;
+            fixed (byte* weights = c._weights)
+            fixed (int* offsets = c._offsets)
+            {
+                int blockBytes = c._steps * 4 * Block;
+                int* correction = (int*)(weights + p.Groups * c._blocks * blockBytes) + (g * c._blocks + block) * Block;
+                for (int j = 0; j < Block; j++)
+                    add[j] = (p.HasBias != 0 && m0 + j < c._coutG ? _bias[channel0 + j] : 0) - correction[j];
+                byte* w = weights + (g * c._blocks + block) * blockBytes;
+                byte* groupBase = _padded + g * c._cinPadded * c._element;
+                int t1 = Math.Min(c._tiles, (chunk + 1) * c._tilesPerChunk);
+                for (int t = chunk * c._tilesPerChunk; t < t1; t++)
+                {
+                    int col0 = t * pixelsPerTile, n = Math.Min(pixelsPerTile, c._columns - col0);
+                    for (int i = 0; i < pixelsPerTile; i++)
+                    {
+                        int col = col0 + Math.Min(i, n - 1), b = col / c._pixels, q = col % c._pixels;
+                        int oy = q / p.OutW, ox = q % p.OutW;
+                        px[i] = groupBase + (long)b * c._imageBytes + ((long)oy * p.StrideH * c._paddedW + ox * p.StrideW) * c._pixelBytes;
+                    }
+                    Int8ChannelMicroKernels.Run(c._path, px, offsets, c._steps, w, tile);
+                    c.StoreTile(tile, add, col0, n, channel0, m0, _epilogue);
+                }
+            }
+        }
+    }
+
+    /// <summary>Stores the tile's <paramref name="n"/> pixels × the block's channels (lanes past the group's channels dropped).</summary>
+    private void StoreTile(int* tile, int* add, int col0, int n, int channel0, int m0, in Int8Epilogue epilogue)
+    {
+        int cout = _p.OutChannels;
+        var add0 = Avx.LoadVector256(add);
+        var add1 = Avx.LoadVector256(add + 8);
+        int lanes = Math.Min(Block, _coutG - m0);
+        for (int i = 0; i < n; i++)
+        {
+            int col = col0 + i, b = col / _pixels, q = col % _pixels;
+            int index = (b * cout + channel0) * _pixels + q;
+            int* sums = tile + i * Block;
+            if (lanes == Block)
+            {
+                epilogue.StoreChannels8(Avx2.Add(Avx.LoadVector256(sums), add0), channel0, index, _pixels);
+                epilogue.StoreChannels8(Avx2.Add(Avx.LoadVector256(sums + 8), add1), channel0 + 8, index + 8 * _pixels, _pixels);
+                continue;
+            }
+            int j = 0;
+            if (lanes >= 8)
+            {
+                epilogue.StoreChannels8(Avx2.Add(Avx.LoadVector256(sums), add0), channel0, index, _pixels);
+                j = 8;
+            }
+            for (; j < lanes; j++) epilogue.Store(sums[j] + add[j], channel0 + j, index + j * _pixels);
+        }
+    }
+
+    /// <summary>
+    /// Image <paramref name="b"/> of the input into its padded channels-last copy: everything first set to the padding
+    /// value (the input zero point, + 128 on VNNI), then each input row written in (VNNI: 4 channels × 16 pixels
+    /// interleaved by byte and word unpacks, + 128 as xor 0x80).
+    /// </summary>
+    private void CopyImage(byte* dst, sbyte* input, int b)
+    {
+        var p = _p;
+        int cinG = p.InChannels / p.Groups, plane = p.Height * p.Width;
+        bool vnni = _path == Int8SimdPath.AvxVnni;
+        if (vnni) new Span<byte>(dst, _imageBytes).Fill((byte)(p.InputZeroPoint + 128));
+        else new Span<short>(dst, _imageBytes / 2).Fill((short)p.InputZeroPoint);
+        var flip = Vector128.Create((byte)0x80);
+        var padV = Vector128.Create((byte)(p.InputZeroPoint + 128));
+        for (int g = 0; g < p.Groups; g++)
+            for (int c4 = 0; c4 < cinG; c4 += vnni ? 4 : 1)
+            {
+                sbyte* src0 = input + (long)(b * p.InChannels + g * cinG + c4) * plane;
+                for (int y = 0; y < p.Height; y++)
+                {
+                    byte* row = dst + ((long)(y + p.PadH) * _paddedW + p.PadW) * _pixelBytes + (g * _cinPadded + c4) * _element;
+                    sbyte* s0 = src0 + y * p.Width;
+                    if (!vnni)
+                    {
+                        for (int x = 0; x < p.Width; x++) *(short*)(row + x * _pixelBytes) = s0[x];
+                        continue;
+                    }
+                    int valid = Math.Min(4, cinG - c4), x0 = 0;
+                    for (; x0 + 16 <= p.Width; x0 += 16)
+                    {
+                        var a = Sse2.Xor(Sse2.LoadVector128((byte*)s0 + x0), flip);
+                        var bb = valid > 1 ? Sse2.Xor(Sse2.LoadVector128((byte*)(s0 + plane) + x0), flip) : padV;
+                        var cc = valid > 2 ? Sse2.Xor(Sse2.LoadVector128((byte*)(s0 + 2 * plane) + x0), flip) : padV;
+                        var dd = valid > 3 ? Sse2.Xor(Sse2.LoadVector128((byte*)(s0 + 3 * plane) + x0), flip) : padV;
+                        var abLo = Sse2.UnpackLow(a, bb).AsUInt16();
+                        var abHi = Sse2.UnpackHigh(a, bb).AsUInt16();
+                        var cdLo = Sse2.UnpackLow(cc, dd).AsUInt16();
+                        var cdHi = Sse2.UnpackHigh(cc, dd).AsUInt16();
+                        byte* o = row + x0 * _pixelBytes;
+                        Scatter4(o, Sse2.UnpackLow(abLo, cdLo).AsUInt32());
+                        Scatter4(o + 4 * _pixelBytes, Sse2.UnpackHigh(abLo, cdLo).AsUInt32());
+                        Scatter4(o + 8 * _pixelBytes, Sse2.UnpackLow(abHi, cdHi).AsUInt32());
+                        Scatter4(o + 12 * _pixelBytes, Sse2.UnpackHigh(abHi, cdHi).AsUInt32());
+                    }
+                    for (int x = x0; x < p.Width; x++)
+                        for (int u = 0; u < valid; u++) row[x * _pixelBytes + u] = (byte)(s0[u * plane + x] + 128);
+                }
+            }
+    }
+
+    /// <summary>Four pixels' 4 bytes to consecutive pixels of the padded copy (one 16-byte store when pixels are 4 bytes).</summary>
+    private void Scatter4(byte* o, Vector128<uint> v)
+    {
+        if (_pixelBytes == 4)
+        {
+            Sse2.Store(o, v.AsByte());
+            return;
+        }
+        *(uint*)o = v.ToScalar();
+        *(uint*)(o + _pixelBytes) = Sse41.Extract(v, 1);
+        *(uint*)(o + 2 * _pixelBytes) = Sse41.Extract(v, 2);
+        *(uint*)(o + 3 * _pixelBytes) = Sse41.Extract(v, 3);
+    }
+}
