@@ -39,34 +39,40 @@ internal sealed unsafe partial class Int8DirectConv2d
                     add[j] = (p.HasBias != 0 && m0 + j < c._coutG ? _bias[channel0 + j] : 0) - correction[j];
                 byte* w = weights + (g * c._blocks + block) * blockBytes;
                 byte* groupBase = _padded + g * c._cinPadded * c._element;
-                int t1 = Math.Min(c._tiles, (chunk + 1) * c._tilesPerChunk);
-                for (int t = chunk * c._tilesPerChunk; t < t1; t++)
+                int t0 = chunk * c._tilesPerChunk, t1 = Math.Min(c._tiles, t0 + c._tilesPerChunk);
+                // The pixel walk (image, row, column) advances without a division per pixel.
+                int col = t0 * pixelsPerTile, b = col / c._pixels, q = col % c._pixels, oy = q / p.OutW, ox = q % p.OutW;
+                for (int t = t0; t < t1; t++)
                 {
-                    int col0 = t * pixelsPerTile, n = Math.Min(pixelsPerTile, c._columns - col0);
-                    for (int i = 0; i < pixelsPerTile; i++)
+                    int col0 = t * pixelsPerTile, n = Math.Min(pixelsPerTile, c._columns - col0), b0 = b, q0 = q;
+                    for (int i = 0; i < n; i++)
                     {
-                        int col = col0 + Math.Min(i, n - 1), b = col / c._pixels, q = col % c._pixels;
-                        int oy = q / p.OutW, ox = q % p.OutW;
                         px[i] = groupBase + (long)b * c._imageBytes + ((long)oy * p.StrideH * c._paddedW + ox * p.StrideW) * c._pixelBytes;
+                        if (++ox == p.OutW) { ox = 0; oy++; }
+                        if (++q == c._pixels) { q = 0; oy = 0; b++; }
                     }
+                    for (int i = n; i < pixelsPerTile; i++) px[i] = px[n - 1];
                     Int8ChannelMicroKernels.Run(c._path, px, offsets, c._steps, w, tile);
-                    c.StoreTile(tile, add, col0, n, channel0, m0, _epilogue);
+                    c.StoreTile(tile, add, b0, q0, n, channel0, m0, _epilogue);
                 }
             }
         }
     }
 
-    /// <summary>Stores the tile's <paramref name="n"/> pixels × the block's channels (lanes past the group's channels dropped).</summary>
-    private void StoreTile(int* tile, int* add, int col0, int n, int channel0, int m0, in Int8Epilogue epilogue)
+    /// <summary>Stores the tile's <paramref name="n"/> pixels (from pixel <paramref name="q"/> of image <paramref name="b"/>) × the block's channels (lanes past the group's channels dropped).</summary>
+    private void StoreTile(int* tile, int* add, int b, int q, int n, int channel0, int m0, in Int8Epilogue epilogue)
     {
         int cout = _p.OutChannels;
         var add0 = Avx.LoadVector256(add);
         var add1 = Avx.LoadVector256(add + 8);
         int lanes = Math.Min(Block, _coutG - m0);
+        // The common case: 16 channels of n consecutive outputs of one image, transposed and stored n bytes a channel.
+        if (lanes == Block && q + n <= _pixels && epilogue.TryStoreFused16(tile, n, add0, add1, channel0, (b * cout + channel0) * _pixels + q, _pixels))
+            return;
         for (int i = 0; i < n; i++)
         {
-            int col = col0 + i, b = col / _pixels, q = col % _pixels;
             int index = (b * cout + channel0) * _pixels + q;
+            if (++q == _pixels) { q = 0; b++; }
             int* sums = tile + i * Block;
             if (lanes == Block)
             {

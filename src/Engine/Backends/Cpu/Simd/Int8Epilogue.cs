@@ -68,6 +68,87 @@ internal readonly unsafe struct Int8Epilogue(int mode, int* multiplier, int* shi
     }
 
     /// <summary>
+    /// Stores a tile of <paramref name="n"/> (≤ 8) pixels × 16 channels, <paramref name="sums"/> [pixel][16] plus
+    /// <paramref name="add0"/> / <paramref name="add1"/> per channel, when the pixels are consecutive outputs
+    /// (<paramref name="index"/> + i for channel <paramref name="channel"/>, channels <paramref name="channelStride"/>
+    /// apart): requantized per lane, the bytes transposed to [channel][pixel] by unpacks, n bytes a channel stored at
+    /// once. Returns false (nothing stored) unless the mode is Fused and the vector requantization is exact.
+    /// </summary>
+    public bool TryStoreFused16(int* sums, int n, Vector256<int> add0, Vector256<int> add1, int channel, int index, int channelStride)
+    {
+        if (mode != RequantizeKernels.Fused || !_vectorRequant) return false;
+        var m0 = Avx.LoadVector256(multiplier + channel);
+        var m1 = Avx.LoadVector256(multiplier + channel + 8);
+        var min = Vector256.Create(int.MinValue);
+        if (Avx2.MoveMask(Avx2.Or(Avx2.CompareEqual(m0, min), Avx2.CompareEqual(m1, min)).AsByte()) != 0) return false;
+        var s0 = Avx.LoadVector256(shift + channel);
+        var s1 = Avx.LoadVector256(shift + channel + 8);
+        var zp = Vector256.Create(outputZeroPoint);
+        var lo = Vector256.Create(clampMin);
+        var hi = Vector256.Create(clampMax);
+        var rows = stackalloc Vector128<sbyte>[8];
+        for (int i = 0; i < 8; i++)
+        {
+            if (i >= n)
+            {
+                rows[i] = default;
+                continue;
+            }
+            var q0 = Avx2.Min(Avx2.Max(Avx2.Add(Requant8Lanes(Avx2.Add(Avx.LoadVector256(sums + i * 16), add0), m0, s0), zp), lo), hi);
+            var q1 = Avx2.Min(Avx2.Max(Avx2.Add(Requant8Lanes(Avx2.Add(Avx.LoadVector256(sums + i * 16 + 8), add1), m1, s1), zp), lo), hi);
+            rows[i] = Sse2.PackSignedSaturate(Sse2.PackSignedSaturate(q0.GetLower(), q0.GetUpper()), Sse2.PackSignedSaturate(q1.GetLower(), q1.GetUpper()));
+        }
+        // [pixel][channel] bytes -> [channel][pixel]: bytes, words, then dwords of pixel pairs interleaved.
+        var t = stackalloc Vector128<sbyte>[8];
+        for (int i = 0; i < 4; i++)
+        {
+            t[2 * i] = Sse2.UnpackLow(rows[2 * i], rows[2 * i + 1]);
+            t[2 * i + 1] = Sse2.UnpackHigh(rows[2 * i], rows[2 * i + 1]);
+        }
+        var u = stackalloc Vector128<short>[8];
+        for (int h = 0; h < 2; h++)
+            for (int i = 0; i < 2; i++)
+            {
+                var a = t[4 * h + i].AsInt16();
+                var b = t[4 * h + i + 2].AsInt16();
+                u[4 * h + 2 * i] = Sse2.UnpackLow(a, b);
+                u[4 * h + 2 * i + 1] = Sse2.UnpackHigh(a, b);
+            }
+        sbyte* o = output + index;
+        for (int i = 0; i < 4; i++)
+        {
+            var a = u[i].AsInt32();
+            var b = u[i + 4].AsInt32();
+            var v0 = Sse2.UnpackLow(a, b).AsUInt64();
+            var v1 = Sse2.UnpackHigh(a, b).AsUInt64();
+            int c = 4 * i;
+            StoreBytes(o + c * channelStride, v0.ToScalar(), n);
+            StoreBytes(o + (c + 1) * channelStride, Sse41.X64.Extract(v0, 1), n);
+            StoreBytes(o + (c + 2) * channelStride, v1.ToScalar(), n);
+            StoreBytes(o + (c + 3) * channelStride, Sse41.X64.Extract(v1, 1), n);
+        }
+        return true;
+    }
+
+    /// <summary>The low <paramref name="n"/> bytes of <paramref name="bytes"/> at <paramref name="o"/>, in as few stores as fit.</summary>
+    private static void StoreBytes(sbyte* o, ulong bytes, int n)
+    {
+        if (n == 8)
+        {
+            *(ulong*)o = bytes;
+            return;
+        }
+        if (n >= 4)
+        {
+            *(uint*)o = (uint)bytes;
+            bytes >>= 32;
+            o += 4;
+            n -= 4;
+        }
+        for (; n > 0; n--, o++, bytes >>= 8) *o = (sbyte)bytes;
+    }
+
+    /// <summary>
     /// <see cref="Requant8"/> with a multiplier and a shift per lane (each lane its own channel; no multiplier is
     /// int.MinValue). The same integer steps, with the variable shifts <c>vpsllvd</c> / <c>vpsravd</c>.
     /// </summary>
