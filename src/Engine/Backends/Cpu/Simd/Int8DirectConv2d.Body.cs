@@ -92,8 +92,8 @@ internal sealed unsafe partial class Int8DirectConv2d
 
     /// <summary>
     /// Image <paramref name="b"/> of the input into its padded channels-last copy: everything first set to the padding
-    /// value (the input zero point, + 128 on VNNI), then each input row written in (VNNI: 4 channels × 16 pixels
-    /// interleaved by byte and word unpacks, + 128 as xor 0x80).
+    /// value (the input zero point, + 128 on VNNI), then the input written in (VNNI: 4 channels × 16 pixels
+    /// interleaved by byte and word unpacks, + 128 as xor 0x80; AVX2: int16 one by one).
     /// </summary>
     private void CopyImage(byte* dst, sbyte* input, int b)
     {
@@ -102,42 +102,90 @@ internal sealed unsafe partial class Int8DirectConv2d
         bool vnni = _path == Int8SimdPath.AvxVnni;
         if (vnni) new Span<byte>(dst, _imageBytes).Fill((byte)(p.InputZeroPoint + 128));
         else new Span<short>(dst, _imageBytes / 2).Fill((short)p.InputZeroPoint);
-        var flip = Vector128.Create((byte)0x80);
-        var padV = Vector128.Create((byte)(p.InputZeroPoint + 128));
         for (int g = 0; g < p.Groups; g++)
             for (int c4 = 0; c4 < cinG; c4 += vnni ? 4 : 1)
             {
                 sbyte* src0 = input + (long)(b * p.InChannels + g * cinG + c4) * plane;
-                for (int y = 0; y < p.Height; y++)
+                byte* first = dst + ((long)p.PadH * _paddedW + p.PadW) * _pixelBytes + (g * _cinPadded + c4) * _element;
+                if (vnni) CopyFour(first, src0, Math.Min(4, cinG - c4));
+                else
+                    for (int y = 0; y < p.Height; y++)
+                        for (int x = 0; x < p.Width; x++) *(short*)(first + ((long)y * _paddedW + x) * _pixelBytes) = src0[y * p.Width + x];
+            }
+    }
+
+    /// <summary>
+    /// VNNI: <paramref name="valid"/> (≤ 4) channel planes from <paramref name="src0"/> into 4-byte slots from
+    /// <paramref name="first"/>, 16 pixels a block (the last block overlapping the one before): along each row when rows
+    /// have 16 pixels, else along the whole plane with each pixel's place from <c>_planeOffsets</c>.
+    /// </summary>
+    private void CopyFour(byte* first, sbyte* src0, int valid)
+    {
+        var p = _p;
+        int plane = p.Height * p.Width;
+        if (p.Width >= 16)
+        {
+            for (int y = 0; y < p.Height; y++)
+            {
+                byte* row = first + (long)y * _paddedW * _pixelBytes;
+                for (int x0 = 0; x0 < p.Width; x0 += 16)
                 {
-                    byte* row = dst + ((long)(y + p.PadH) * _paddedW + p.PadW) * _pixelBytes + (g * _cinPadded + c4) * _element;
-                    sbyte* s0 = src0 + y * p.Width;
-                    if (!vnni)
-                    {
-                        for (int x = 0; x < p.Width; x++) *(short*)(row + x * _pixelBytes) = s0[x];
-                        continue;
-                    }
-                    int valid = Math.Min(4, cinG - c4), x0 = 0;
-                    for (; x0 + 16 <= p.Width; x0 += 16)
-                    {
-                        var a = Sse2.Xor(Sse2.LoadVector128((byte*)s0 + x0), flip);
-                        var bb = valid > 1 ? Sse2.Xor(Sse2.LoadVector128((byte*)(s0 + plane) + x0), flip) : padV;
-                        var cc = valid > 2 ? Sse2.Xor(Sse2.LoadVector128((byte*)(s0 + 2 * plane) + x0), flip) : padV;
-                        var dd = valid > 3 ? Sse2.Xor(Sse2.LoadVector128((byte*)(s0 + 3 * plane) + x0), flip) : padV;
-                        var abLo = Sse2.UnpackLow(a, bb).AsUInt16();
-                        var abHi = Sse2.UnpackHigh(a, bb).AsUInt16();
-                        var cdLo = Sse2.UnpackLow(cc, dd).AsUInt16();
-                        var cdHi = Sse2.UnpackHigh(cc, dd).AsUInt16();
-                        byte* o = row + x0 * _pixelBytes;
-                        Scatter4(o, Sse2.UnpackLow(abLo, cdLo).AsUInt32());
-                        Scatter4(o + 4 * _pixelBytes, Sse2.UnpackHigh(abLo, cdLo).AsUInt32());
-                        Scatter4(o + 8 * _pixelBytes, Sse2.UnpackLow(abHi, cdHi).AsUInt32());
-                        Scatter4(o + 12 * _pixelBytes, Sse2.UnpackHigh(abHi, cdHi).AsUInt32());
-                    }
-                    for (int x = x0; x < p.Width; x++)
-                        for (int u = 0; u < valid; u++) row[x * _pixelBytes + u] = (byte)(s0[u * plane + x] + 128);
+                    x0 = Math.Min(x0, p.Width - 16);
+                    var (v0, v1, v2, v3) = Interleave(src0 + y * p.Width + x0, plane, valid);
+                    byte* o = row + x0 * _pixelBytes;
+                    Scatter4(o, v0);
+                    Scatter4(o + 4 * _pixelBytes, v1);
+                    Scatter4(o + 8 * _pixelBytes, v2);
+                    Scatter4(o + 12 * _pixelBytes, v3);
                 }
             }
+            return;
+        }
+        if (plane >= 16)
+        {
+            fixed (int* places = _planeOffsets)
+                for (int i0 = 0; i0 < plane; i0 += 16)
+                {
+                    i0 = Math.Min(i0, plane - 16);
+                    var (v0, v1, v2, v3) = Interleave(src0 + i0, plane, valid);
+                    int* at = places + i0;
+                    Place4(first, at, v0);
+                    Place4(first, at + 4, v1);
+                    Place4(first, at + 8, v2);
+                    Place4(first, at + 12, v3);
+                }
+            return;
+        }
+        for (int y = 0; y < p.Height; y++)
+            for (int x = 0; x < p.Width; x++)
+                for (int u = 0; u < valid; u++)
+                    first[((long)y * _paddedW + x) * _pixelBytes + u] = (byte)(src0[u * plane + y * p.Width + x] + 128);
+    }
+
+    /// <summary>16 pixels of 4 channel planes (missing ones the padding value) as u8 = x + 128, interleaved to 4 bytes a pixel.</summary>
+    private (Vector128<uint>, Vector128<uint>, Vector128<uint>, Vector128<uint>) Interleave(sbyte* s0, int plane, int valid)
+    {
+        var flip = Vector128.Create((byte)0x80);
+        var padV = Vector128.Create((byte)(_p.InputZeroPoint + 128));
+        var a = Sse2.Xor(Sse2.LoadVector128((byte*)s0), flip);
+        var bb = valid > 1 ? Sse2.Xor(Sse2.LoadVector128((byte*)(s0 + plane)), flip) : padV;
+        var cc = valid > 2 ? Sse2.Xor(Sse2.LoadVector128((byte*)(s0 + 2 * plane)), flip) : padV;
+        var dd = valid > 3 ? Sse2.Xor(Sse2.LoadVector128((byte*)(s0 + 3 * plane)), flip) : padV;
+        var abLo = Sse2.UnpackLow(a, bb).AsUInt16();
+        var abHi = Sse2.UnpackHigh(a, bb).AsUInt16();
+        var cdLo = Sse2.UnpackLow(cc, dd).AsUInt16();
+        var cdHi = Sse2.UnpackHigh(cc, dd).AsUInt16();
+        return (Sse2.UnpackLow(abLo, cdLo).AsUInt32(), Sse2.UnpackHigh(abLo, cdLo).AsUInt32(),
+            Sse2.UnpackLow(abHi, cdHi).AsUInt32(), Sse2.UnpackHigh(abHi, cdHi).AsUInt32());
+    }
+
+    /// <summary>Four pixels' 4 bytes to their places (byte offsets from <paramref name="first"/>).</summary>
+    private static void Place4(byte* first, int* at, Vector128<uint> v)
+    {
+        *(uint*)(first + at[0]) = v.ToScalar();
+        *(uint*)(first + at[1]) = Sse41.Extract(v, 1);
+        *(uint*)(first + at[2]) = Sse41.Extract(v, 2);
+        *(uint*)(first + at[3]) = Sse41.Extract(v, 3);
     }
 
     /// <summary>Four pixels' 4 bytes to consecutive pixels of the padded copy (one 16-byte store when pixels are 4 bytes).</summary>

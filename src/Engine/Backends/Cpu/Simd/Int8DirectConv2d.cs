@@ -19,7 +19,7 @@ internal sealed unsafe partial class Int8DirectConv2d
     private readonly int _element, _cinPadded, _steps, _coutG, _blocks, _pixels, _columns, _tiles, _chunks, _tilesPerChunk;
     private readonly int _paddedH, _paddedW, _pixelBytes, _imageBytes;
     private readonly byte[] _weights;
-    private readonly int[] _offsets;
+    private readonly int[] _offsets, _planeOffsets;
     private readonly Body _body;
 
     /// <summary>Channels per group padded to the path's lane (4 u8 or 2 int16 a step) and k steps over the depth.</summary>
@@ -92,6 +92,9 @@ internal sealed unsafe partial class Int8DirectConv2d
         for (int t = 0; t < p.KernelH * p.KernelW; t++)
             for (int s = 0; s < stepsPerTap; s++)
                 _offsets[t * stepsPerTap + s] = ((t / p.KernelW) * p.DilationH * _paddedW + t % p.KernelW * p.DilationW) * _pixelBytes + s * 4;
+        // Where each input pixel goes in the padded copy (from the first input pixel): narrow rows copy along the plane.
+        _planeOffsets = new int[p.Width < 16 ? p.Height * p.Width : 0];
+        for (int i = 0; i < _planeOffsets.Length; i++) _planeOffsets[i] = (i / p.Width * _paddedW + i % p.Width) * _pixelBytes;
         // About four jobs a core: the tiles split into chunks when the groups' blocks are too few.
         _tiles = (_columns + Int8ChannelMicroKernels.Pixels - 1) / Int8ChannelMicroKernels.Pixels;
         int target = 4 * Environment.ProcessorCount;
