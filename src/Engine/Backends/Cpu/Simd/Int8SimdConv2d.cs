@@ -3,7 +3,8 @@ using GpuEngine.Kernels.Ops;
 namespace GpuEngine.Backends.Cpu.Simd;
 
 /// <summary>
-/// Int8 Conv2d on the cpu as a packed GEMM per group: [cout/groups × K] weights packed once (k reordered tap-major,
+/// Int8 Conv2d on the cpu in one of two forms (<see cref="Int8ConvForm"/>): direct (<see cref="Int8DirectConv2d"/>, the
+/// default) or as a packed GEMM per group: [cout/groups × K] weights packed once (k reordered tap-major,
 /// channels innermost, padded to the path's lane), times an im2col of the input packed per chunk of 64 output pixels
 /// into this thread's scratch, by <see cref="Int8GemmMicroKernels"/>. Same arguments, same int32 sums (integer sums do
 /// not depend on their order) and the same store as <see cref="Int8Conv2dKernels.Int8Conv2d"/>: bit-exact. Threads
@@ -25,16 +26,12 @@ public sealed unsafe partial class Int8SimdConv2d
     internal Int8ConvForm Form { get; }
 
     /// <summary>
-    /// The form a conv takes: direct (channels-last copy, no im2col) for every conv but an unpadded stride-1 1×1,
-    /// which the GEMM's pointwise pack reads straight from the NCHW planes.
+    /// The form a conv takes: direct, faster on every RepVGG and VGG shape measured (most on small maps, where the
+    /// GEMM's 16-pixel tiles and per-job im2col cost most); env <c>GPUENGINE_INT8_CONV_FORM=gemm</c> selects the
+    /// im2col GEMM instead (before/after measurements), read when a conv is bound.
     /// </summary>
     internal static Int8ConvForm FormFor(in Int8Conv2dParams p) =>
-        Environment.GetEnvironmentVariable("GPUENGINE_INT8_CONV_FORM") switch
-        {
-            "gemm" => Int8ConvForm.Gemm,
-            "direct" => Int8ConvForm.Direct,
-            _ => Int8ConvForm.Direct,
-        };
+        Environment.GetEnvironmentVariable("GPUENGINE_INT8_CONV_FORM") == "gemm" ? Int8ConvForm.Gemm : Int8ConvForm.Direct;
 
     /// <summary>Whether this kernel computes <paramref name="p"/> on <paramref name="path"/> (depthwise convs take <see cref="Int8SimdDepthwiseConv2d"/>).</summary>
     public static bool Applies(in Int8Conv2dParams p, Int8SimdPath path) =>
