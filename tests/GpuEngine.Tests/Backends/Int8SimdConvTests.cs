@@ -86,6 +86,16 @@ public class Int8SimdConvTests
         Assert.Equal(expectedSums.Select(s => (int)s), sums);
         ops.Run(simd, new sbyte[1], sums, RequantizeKernels.AddSumAccumulate);
         Assert.Equal(expectedSums.Select(s => (int)(2 * s)), sums);
+
+        // The direct form's fused store requantizes on AVX-512 when bound at that level: the 256-bit store too.
+        foreach (var level in CpuSimd.Available.Where(l => l is SimdLevel.Vector256 or SimdLevel.Vector512))
+        {
+            object narrower;
+            using (CpuSimd.Force(level)) narrower = ops.Prepare(path, form);
+            var again = Enumerable.Repeat((sbyte)77, expected.Length).ToArray();
+            ops.Run(narrower, again, new int[1], RequantizeKernels.Fused);
+            Assert.Equal(reference, again);
+        }
     }
 
     [Fact]

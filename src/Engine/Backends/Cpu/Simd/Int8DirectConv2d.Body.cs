@@ -67,7 +67,7 @@ internal sealed unsafe partial class Int8DirectConv2d
         var add1 = Avx.LoadVector256(add + 8);
         int lanes = Math.Min(Block, _coutG - m0);
         // The common case: 16 channels of n consecutive outputs of one image, transposed and stored n bytes a channel.
-        if (lanes == Block && q + n <= _pixels && epilogue.TryStoreFused16(tile, n, add0, add1, channel0, (b * cout + channel0) * _pixels + q, _pixels))
+        if (lanes == Block && q + n <= _pixels && epilogue.TryStoreFused16(tile, n, add0, add1, channel0, (b * cout + channel0) * _pixels + q, _pixels, _wide))
             return;
         for (int i = 0; i < n; i++)
         {

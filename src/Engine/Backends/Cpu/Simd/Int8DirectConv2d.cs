@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using GpuEngine.Kernels.Ops;
 
 namespace GpuEngine.Backends.Cpu.Simd;
@@ -19,6 +20,7 @@ internal sealed unsafe partial class Int8DirectConv2d
     private readonly int _element, _cinPadded, _steps, _coutG, _blocks, _pixels, _columns, _tiles, _chunks, _tilesPerChunk;
     private readonly int _paddedH, _paddedW, _pixelBytes, _imageBytes;
     private readonly byte[] _weights;
+    private readonly bool _wide;
     private readonly int[] _offsets, _planeOffsets;
     private readonly Body _body;
 
@@ -101,6 +103,8 @@ internal sealed unsafe partial class Int8DirectConv2d
         _chunks = Math.Clamp((target + p.Groups * _blocks - 1) / (p.Groups * _blocks), 1, _tiles);
         _tilesPerChunk = (_tiles + _chunks - 1) / _chunks;
         _chunks = (_tiles + _tilesPerChunk - 1) / _tilesPerChunk;
+        // The store's requantization on AVX-512 when the bind-time level allows it (tests force Vector256 to cover the other).
+        _wide = CpuSimd.Level == SimdLevel.Vector512 && Avx512F.IsSupported;
         _body = new Body(this);
     }
 
