@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using GpuEngine.Kernels.Ops;
@@ -75,6 +76,7 @@ internal readonly unsafe struct Int8Epilogue(int mode, int* multiplier, int* shi
     /// once. Returns false (nothing stored) unless the mode is Fused and the vector requantization is exact.
     /// <paramref name="wide"/>: requantize on AVX-512 (<see cref="RequantRow16"/>; the caller checked Avx512F at bind time).
     /// </summary>
+    [SkipLocalsInit] // its stack rows are all written before they are read: no zeroing per tile
     public bool TryStoreFused16(int* sums, int n, Vector256<int> add0, Vector256<int> add1, int channel, int index, int channelStride, bool wide)
     {
         if (mode != RequantizeKernels.Fused || !_vectorRequant) return false;
