@@ -36,19 +36,30 @@ public class Int8SimdConvTests
         new(1, 8, 20, 37, 12, 3, 3, 1, 1, 1, 1, true, 1, 3),    // stride 1, rows of 37: 4-channel 16-pixel interleave + padding zp 3
         new(2, 9, 9, 18, 5, 3, 3, 1, 2, 2, 1, false, 0, -1),    // stride 1, dilated, 9 channels (two 4-groups + one), batch 2
         new(1, 20, 6, 19, 6, 1, 1, 1, 0, 1, 1, true, 2, 0),     // 1x1: 114 pixels, 16-pixel interleave across rows
+        // RepVGG's shapes and their neighbours (the direct form's 6-pixel × 16-channel tiles, rows crossed, blocks cut short).
+        new(1, 3, 56, 56, 16, 3, 3, 2, 1, 1, 1, true, 1, 0),    // stem: depth 27, stride 2, 28x28 out
+        new(2, 16, 14, 14, 16, 3, 3, 1, 1, 1, 1, true, 1, 2),   // 16 -> 16, batch 2 (tiles cross images)
+        new(1, 64, 7, 7, 128, 3, 3, 2, 1, 1, 1, true, 1, 0),    // 64 -> 128 stride 2 at 4x4: 16 pixels, 8 blocks
+        new(1, 64, 7, 7, 64, 3, 3, 1, 1, 1, 1, true, 2, -3),    // 64 -> 64 at 7x7: 49 pixels, depth 576
+        new(3, 7, 1, 1, 21, 3, 3, 1, 1, 1, 1, true, 0, 4),      // a 1x1 map, padding all around, 21 channels (16 + 5), batch 3
+        new(1, 13, 9, 5, 24, 3, 3, 2, 0, 1, 1, false, 1, 0),    // padding 0, stride 2, 24 channels (16 + 8), odd cin
+        new(2, 6, 8, 8, 10, 3, 3, 1, 1, 1, 2, true, 1, 1),      // 2 groups of 3 -> 5, batch 2
+        new(1, 5, 6, 7, 9, 1, 1, 2, 0, 1, 1, true, 2, 0),       // 1x1 stride 2, 9 channels
+        new(1, 36, 5, 4, 40, 3, 3, 1, 1, 1, 1, true, 1, -128),  // zero point -128, 40 channels (16 + 16 + 8)
     ];
 
-    public static TheoryData<Int8SimdPath, int> PathsAndCases()
+    public static TheoryData<Int8SimdPath, Int8ConvForm, int> PathsAndCases()
     {
-        var data = new TheoryData<Int8SimdPath, int>();
+        var data = new TheoryData<Int8SimdPath, Int8ConvForm, int>();
         foreach (var path in new[] { Int8SimdPath.Avx2, Int8SimdPath.AvxVnni })
-            for (int i = 0; i < Cases.Length; i++) data.Add(path, i);
+            foreach (var form in Enum.GetValues<Int8ConvForm>())
+                for (int i = 0; i < Cases.Length; i++) data.Add(path, form, i);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(PathsAndCases))]
-    public void Conv_MatchesReferenceKernel_InEveryMode(Int8SimdPath path, int index)
+    public void Conv_MatchesReferenceKernel_InEveryMode(Int8SimdPath path, Int8ConvForm form, int index)
     {
         if (path > Int8Simd.Widest) Assert.Skip($"this cpu has no {path} (widest: {Int8Simd.Widest})");
         var c = Cases[index];
@@ -66,7 +77,7 @@ public class Int8SimdConvTests
         Assert.Equal(expected, reference);
         Assert.Contains(expected, v => v != expected[0]);
 
-        var simd = ops.Prepare(path);
+        var simd = ops.Prepare(path, form);
         var fused = Enumerable.Repeat((sbyte)-77, expected.Length).ToArray();
         var sums = Enumerable.Repeat(-777, expected.Length).ToArray();
         ops.Run(simd, fused, new int[1], RequantizeKernels.Fused);
@@ -75,6 +86,16 @@ public class Int8SimdConvTests
         Assert.Equal(expectedSums.Select(s => (int)s), sums);
         ops.Run(simd, new sbyte[1], sums, RequantizeKernels.AddSumAccumulate);
         Assert.Equal(expectedSums.Select(s => (int)(2 * s)), sums);
+
+        // The direct form's fused store requantizes on AVX-512 when bound at that level: the 256-bit store too.
+        foreach (var level in CpuSimd.Available.Where(l => l is SimdLevel.Vector256 or SimdLevel.Vector512))
+        {
+            object narrower;
+            using (CpuSimd.Force(level)) narrower = ops.Prepare(path, form);
+            var again = Enumerable.Repeat((sbyte)77, expected.Length).ToArray();
+            ops.Run(narrower, again, new int[1], RequantizeKernels.Fused);
+            Assert.Equal(reference, again);
+        }
     }
 
     [Fact]

@@ -55,14 +55,15 @@ internal sealed record Operands(Case Case, sbyte[] Input, sbyte[] Weight, int[] 
         ];
     }
 
-    /// <summary>The SIMD kernel the case takes on <paramref name="path"/>: depthwise or packed GEMM.</summary>
-    public object Prepare(Int8SimdPath path)
+    /// <summary>The SIMD kernel the case takes on <paramref name="path"/>: depthwise, or the conv in <paramref name="form"/> (else the one it picks).</summary>
+    public object Prepare(Int8SimdPath path, Int8ConvForm? form = null)
     {
         var p = Params();
         if (Int8SimdDepthwiseConv2d.Applies(p, path)) return new Int8SimdDepthwiseConv2d(p, Weight, path);
         Assert.True(Int8SimdConv2d.Applies(p, path));
-        var conv = new Int8SimdConv2d(p, Weight, path);
+        var conv = form is { } f ? new Int8SimdConv2d(p, Weight, path, f) : new Int8SimdConv2d(p, Weight, path);
         Assert.Equal(path, conv.Path);
+        Assert.Equal(form ?? Int8SimdConv2d.FormFor(p), conv.Form);
         return conv;
     }
 

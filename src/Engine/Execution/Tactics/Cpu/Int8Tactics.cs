@@ -90,7 +90,7 @@ internal sealed unsafe class Int8Conv2dTactic : ICpuTactic
             var depthwise = new Int8SimdDepthwiseConv2d(p, taps, path);
             return new Int8TacticRun(r => depthwise.Run(r.Input, r.Bias, r.Multiplier, r.Shift, r.Output, r.Accumulator, r.Mode), a);
         }
-        var packed = PackedWeights.GetOrPack(a[1], $"int8-conv-{path}:{p.OutChannels}x{p.InChannels}x{p.Groups}x{p.KernelH}x{p.KernelW}",
+        var packed = PackedWeights.GetOrPack(a[1], $"int8-conv-{path}-{Int8SimdConv2d.FormFor(p)}:{p.OutChannels}x{p.InChannels}x{p.Groups}x{p.KernelH}x{p.KernelW}",
             () => Int8SimdConv2d.Pack(p, Copy<sbyte>(a[1]), path));
         var conv = new Int8SimdConv2d(p, packed, path);
         return new Int8TacticRun(r => conv.Run(r.Input, r.Bias, r.Multiplier, r.Shift, r.Output, r.Accumulator, r.Mode), a);
