@@ -30,14 +30,14 @@ internal sealed unsafe class Fp32SimdBinary(float* a, float* b, float* output, F
     {
         switch (_level)
         {
-            case SimdLevel.Vector512: Op<Math512, Vector512<float>>(index); break;
-            case SimdLevel.Vector256: Op<Math256, Vector256<float>>(index); break;
-            case SimdLevel.Vector128: Op<Math128, Vector128<float>>(index); break;
-            default: Op<MathScalar, float>(index); break;
+            case SimdLevel.Vector512: Op<Simd512, Vector512<float>>(index); break;
+            case SimdLevel.Vector256: Op<Simd256, Vector256<float>>(index); break;
+            case SimdLevel.Vector128: Op<Simd128, Vector128<float>>(index); break;
+            default: Op<SimdScalar, float>(index); break;
         }
     }
 
-    private void Op<TS, TV>(int index) where TS : ISimdMath<TV> where TV : struct
+    private void Op<TS, TV>(int index) where TS : ISimd<TV> where TV : struct
     {
         switch (kind)
         {
@@ -49,7 +49,7 @@ internal sealed unsafe class Fp32SimdBinary(float* a, float* b, float* output, F
         }
     }
 
-    private void Range<TS, TV, TOp>(int index) where TS : ISimdMath<TV> where TV : struct where TOp : IBinaryOp
+    private void Range<TS, TV, TOp>(int index) where TS : ISimd<TV> where TV : struct where TOp : IBinaryOp
     {
         var s = shape;
         long start = (long)index * Chunk, end = Math.Min(s.Count, start + Chunk);
@@ -66,7 +66,7 @@ internal sealed unsafe class Fp32SimdBinary(float* a, float* b, float* output, F
         }
     }
 
-    private void Row<TS, TV, TOp>(float* x, float* y, float* z, int n) where TS : ISimdMath<TV> where TV : struct where TOp : IBinaryOp
+    private void Row<TS, TV, TOp>(float* x, float* y, float* z, int n) where TS : ISimd<TV> where TV : struct where TOp : IBinaryOp
     {
         int i = 0, w = TS.Width;
         if (shape.A3 != 0 && shape.B3 != 0)
@@ -81,39 +81,39 @@ internal sealed unsafe class Fp32SimdBinary(float* a, float* b, float* output, F
             var xv = TS.Broadcast(*x);
             for (; i + w <= n; i += w) TS.Store(z + i, Act<TS, TV>(TOp.Apply<TS, TV>(xv, TS.Load(y + i))));
         }
-        for (; i < n; i++) z[i] = Act<MathScalar, float>(TOp.Apply<MathScalar, float>(x[i * shape.A3], y[i * shape.B3]));
+        for (; i < n; i++) z[i] = Act<SimdScalar, float>(TOp.Apply<SimdScalar, float>(x[i * shape.A3], y[i * shape.B3]));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TV Act<TS, TV>(TV v) where TS : ISimdMath<TV> where TV : struct => SimdActivation.Apply<TS, TV>(v, activation);
+    private TV Act<TS, TV>(TV v) where TS : ISimd<TV> where TV : struct => SimdActivation.Apply<TS, TV>(v, activation);
 
     private interface IBinaryOp
     {
-        static abstract TV Apply<TS, TV>(TV x, TV y) where TS : ISimdMath<TV> where TV : struct;
+        static abstract TV Apply<TS, TV>(TV x, TV y) where TS : ISimd<TV> where TV : struct;
     }
 
     private struct AddOp : IBinaryOp
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x, TV y) where TS : ISimdMath<TV> where TV : struct => TS.Add(x, y);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x, TV y) where TS : ISimd<TV> where TV : struct => TS.Add(x, y);
     }
 
     private struct SubOp : IBinaryOp
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x, TV y) where TS : ISimdMath<TV> where TV : struct => TS.Subtract(x, y);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x, TV y) where TS : ISimd<TV> where TV : struct => TS.Subtract(x, y);
     }
 
     private struct MulOp : IBinaryOp
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x, TV y) where TS : ISimdMath<TV> where TV : struct => TS.Multiply(x, y);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x, TV y) where TS : ISimd<TV> where TV : struct => TS.Multiply(x, y);
     }
 
     private struct DivOp : IBinaryOp
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x, TV y) where TS : ISimdMath<TV> where TV : struct => TS.Divide(x, y);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x, TV y) where TS : ISimd<TV> where TV : struct => TS.Divide(x, y);
     }
 
     private struct MaxOp : IBinaryOp
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x, TV y) where TS : ISimdMath<TV> where TV : struct => TS.Max(x, y);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static TV Apply<TS, TV>(TV x, TV y) where TS : ISimd<TV> where TV : struct => TS.Max(x, y);
     }
 }

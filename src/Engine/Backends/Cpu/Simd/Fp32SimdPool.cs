@@ -27,15 +27,15 @@ internal sealed unsafe class Fp32SimdGlobalAvgPool(float* input, float* output, 
             float* x = input + (long)plane * pixels;
             output[plane] = _level switch
             {
-                SimdLevel.Vector512 => Sum<Math512, Vector512<float>>(x, pixels),
-                SimdLevel.Vector256 => Sum<Math256, Vector256<float>>(x, pixels),
-                SimdLevel.Vector128 => Sum<Math128, Vector128<float>>(x, pixels),
-                _ => Sum<MathScalar, float>(x, pixels),
+                SimdLevel.Vector512 => Sum<Simd512, Vector512<float>>(x, pixels),
+                SimdLevel.Vector256 => Sum<Simd256, Vector256<float>>(x, pixels),
+                SimdLevel.Vector128 => Sum<Simd128, Vector128<float>>(x, pixels),
+                _ => Sum<SimdScalar, float>(x, pixels),
             } / pixels;
         }
     }
 
-    private static float Sum<TS, TV>(float* x, int count) where TS : ISimdMath<TV> where TV : struct
+    private static float Sum<TS, TV>(float* x, int count) where TS : ISimd<TV> where TV : struct
     {
         int w = TS.Width, i = 0;
         TV s0 = TS.Zero, s1 = TS.Zero, s2 = TS.Zero, s3 = TS.Zero;
@@ -79,14 +79,14 @@ internal sealed unsafe class Fp32SimdWindowPool(float* input, float* output, Poo
             for (int plane = index * _planesPerJob, end = Math.Min(p.Planes, plane + _planesPerJob); plane < end; plane++)
                 switch (_level)
                 {
-                    case SimdLevel.Vector512: Plane<Math512, Vector512<float>>(plane, columns); break;
-                    case SimdLevel.Vector256: Plane<Math256, Vector256<float>>(plane, columns); break;
-                    case SimdLevel.Vector128: Plane<Math128, Vector128<float>>(plane, columns); break;
-                    default: Plane<MathScalar, float>(plane, columns); break;
+                    case SimdLevel.Vector512: Plane<Simd512, Vector512<float>>(plane, columns); break;
+                    case SimdLevel.Vector256: Plane<Simd256, Vector256<float>>(plane, columns); break;
+                    case SimdLevel.Vector128: Plane<Simd128, Vector128<float>>(plane, columns); break;
+                    default: Plane<SimdScalar, float>(plane, columns); break;
                 }
     }
 
-    private void Plane<TS, TV>(int plane, float* columns) where TS : ISimdMath<TV> where TV : struct
+    private void Plane<TS, TV>(int plane, float* columns) where TS : ISimd<TV> where TV : struct
     {
         float* x = input + (long)plane * p.Height * p.Width;
         float* y = output + (long)plane * p.OutH * p.OutW;

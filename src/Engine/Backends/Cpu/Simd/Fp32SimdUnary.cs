@@ -35,14 +35,14 @@ internal sealed unsafe class Fp32SimdUnary(float* input, float* output, int coun
         int start = index * Chunk, end = Math.Min(count, start + Chunk);
         switch (_level)
         {
-            case SimdLevel.Vector512: Range<Math512, Vector512<float>>(start, end); break;
-            case SimdLevel.Vector256: Range<Math256, Vector256<float>>(start, end); break;
-            case SimdLevel.Vector128: Range<Math128, Vector128<float>>(start, end); break;
-            default: Range<MathScalar, float>(start, end); break;
+            case SimdLevel.Vector512: Range<Simd512, Vector512<float>>(start, end); break;
+            case SimdLevel.Vector256: Range<Simd256, Vector256<float>>(start, end); break;
+            case SimdLevel.Vector128: Range<Simd128, Vector128<float>>(start, end); break;
+            default: Range<SimdScalar, float>(start, end); break;
         }
     }
 
-    private void Range<TS, TV>(int start, int end) where TS : ISimdMath<TV> where TV : struct
+    private void Range<TS, TV>(int start, int end) where TS : ISimd<TV> where TV : struct
     {
         switch (kind)
         {
@@ -56,61 +56,61 @@ internal sealed unsafe class Fp32SimdUnary(float* input, float* output, int coun
         }
     }
 
-    private void Loop<TS, TV, TOp>(int start, int end) where TS : ISimdMath<TV> where TV : struct where TOp : IUnaryOp
+    private void Loop<TS, TV, TOp>(int start, int end) where TS : ISimd<TV> where TV : struct where TOp : IUnaryOp
     {
         TV a = TS.Broadcast(alpha), b = TS.Broadcast(beta);
         int i = start;
         for (; i + TS.Width <= end; i += TS.Width) TS.Store(output + i, TOp.Apply<TS, TV>(TS.Load(input + i), a, b));
-        for (; i < end; i++) output[i] = TOp.Apply<MathScalar, float>(input[i], alpha, beta);
+        for (; i < end; i++) output[i] = TOp.Apply<SimdScalar, float>(input[i], alpha, beta);
     }
 
     private interface IUnaryOp
     {
-        static abstract TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimdMath<TV> where TV : struct;
+        static abstract TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimd<TV> where TV : struct;
     }
 
     private struct SigmoidOp : IUnaryOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimdMath<TV> where TV : struct =>
+        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimd<TV> where TV : struct =>
             TS.Divide(TS.Broadcast(1f), TS.Add(TS.Broadcast(1f), TS.Exp(TS.Subtract(TS.Zero, x))));
     }
 
     private struct HardSigmoidOp : IUnaryOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimdMath<TV> where TV : struct =>
+        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimd<TV> where TV : struct =>
             TS.Max(TS.Zero, TS.Min(TS.Broadcast(1f), TS.Add(TS.Multiply(alpha, x), beta)));
     }
 
     private struct HardSwishOp : IUnaryOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimdMath<TV> where TV : struct =>
+        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimd<TV> where TV : struct =>
             TS.Multiply(x, TS.Max(TS.Zero, TS.Min(TS.Broadcast(1f), TS.Add(TS.Divide(x, TS.Broadcast(6f)), TS.Broadcast(0.5f)))));
     }
 
     private struct ClipOp : IUnaryOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimdMath<TV> where TV : struct => TS.Min(TS.Max(x, alpha), beta);
+        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimd<TV> where TV : struct => TS.Min(TS.Max(x, alpha), beta);
     }
 
     private struct LeakyReluOp : IUnaryOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimdMath<TV> where TV : struct => TS.SelectNonNegative(x, TS.Multiply(alpha, x));
+        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimd<TV> where TV : struct => TS.SelectNonNegative(x, TS.Multiply(alpha, x));
     }
 
     private struct ReluOp : IUnaryOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimdMath<TV> where TV : struct => TS.Max(x, TS.Zero);
+        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimd<TV> where TV : struct => TS.Max(x, TS.Zero);
     }
 
     private struct Relu6Op : IUnaryOp
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimdMath<TV> where TV : struct => TS.Min(TS.Max(x, TS.Zero), TS.Broadcast(6f));
+        public static TV Apply<TS, TV>(TV x, TV alpha, TV beta) where TS : ISimd<TV> where TV : struct => TS.Min(TS.Max(x, TS.Zero), TS.Broadcast(6f));
     }
 }
