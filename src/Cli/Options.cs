@@ -5,11 +5,11 @@ using GpuEngine.Profiling.Reports;
 
 namespace GpuEngine.Cli;
 
-/// <summary>The --device option shared by the verbs: which backend runs the kernels (auto = cuda, else opencl, else cpu).</summary>
+/// <summary>The --device option shared by the verbs: which backend runs the kernels (auto = cuda, else an OpenCL GPU, else cpu).</summary>
 public static class DeviceOption
 {
     /// <summary>The help text; a test keeps its list equal to <see cref="Backends.BackendFactory.DeviceNames"/>.</summary>
-    public const string Help = "auto, cpu, ilgpu-cpu, opencl or cuda (auto: cuda, else opencl, else cpu; ilgpu-cpu is ILGPU's slow reference).";
+    public const string Help = "auto, cpu, ilgpu-cpu, opencl or cuda (auto: cuda, else an OpenCL device that is not this CPU, else cpu; ilgpu-cpu is ILGPU's slow reference).";
 
     /// <summary>The name as the backend factory takes it; an unknown one is a one-line error listing the valid names.</summary>
     public static string Validate(string device)

@@ -94,6 +94,12 @@ public abstract class Backend : IDisposable
     /// </summary>
     public virtual int ConcurrentGroups => 2 * Environment.ProcessorCount;
 
+    /// <summary>
+    /// Whether this backend's device is the host's own CPU under another API (an OpenCL CPU device such as PoCL). auto
+    /// passes such a device over for the cpu device, whose SIMD kernels run the same cores faster.
+    /// </summary>
+    public virtual bool IsHostCpu => false;
+
     /// <summary>Whether this backend can run the kernel (a missing intrinsic, say). Tests report false as a skip.</summary>
     public virtual bool Supports(KernelDescriptor kernel) => true;
 

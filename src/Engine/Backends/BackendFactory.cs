@@ -16,8 +16,10 @@ public sealed record BackendAvailability(string Name, bool Available, string Rea
 
 /// <summary>
 /// Creates the backend named by <c>--device auto|cpu|ilgpu-cpu|opencl|cuda</c>. <c>auto</c> takes cuda if it starts,
-/// else opencl, else cpu, and says why in <see cref="BackendChoice.Explanation"/>; it never takes ilgpu-cpu (ILGPU's
-/// reference semantics, hundreds of times slower than cpu). An explicit choice that cannot start throws a
+/// else an OpenCL device that is not the host's CPU, else cpu, and says why in <see cref="BackendChoice.Explanation"/>;
+/// it passes over an OpenCL CPU device such as PoCL (<see cref="Backend.IsHostCpu"/>: the cpu device's SIMD kernels
+/// ran the same cores 20 to 150 times faster, bench/results/2026-12-02-peer-benchmarks.md) unless nothing else starts,
+/// and never takes ilgpu-cpu (ILGPU's reference semantics, hundreds of times slower than cpu). An explicit choice that cannot start throws a
 /// <see cref="BackendUnavailableException"/> with the reason (missing library, no device); an unknown name an
 /// <see cref="UnknownDeviceException"/> listing the valid ones.
 /// </summary>
@@ -63,12 +65,23 @@ public static class BackendFactory
             return new BackendChoice(backend, $"{wanted}: requested ({backend.DeviceDescription})");
         }
         var skipped = new List<string>();
+        Backend? hostCpuFallback = null;
+        string? hostCpuName = null;
         foreach (var (name, create) in candidates)
         {
             if (NotForAuto.Contains(name)) continue;
             try
             {
                 var backend = create();
+                if (backend.IsHostCpu && name != "cpu" && hostCpuFallback is null)
+                {
+                    // Kept open until the cpu device has started: if it cannot, the host-CPU device is still better than nothing.
+                    hostCpuFallback = backend;
+                    hostCpuName = name;
+                    skipped.Add($"{name} passed over: its device is this machine's CPU ({backend.DeviceDescription}), which the cpu device runs faster");
+                    continue;
+                }
+                hostCpuFallback?.Dispose();
                 string why = skipped.Count == 0 ? "" : " — " + string.Join("; ", skipped);
                 return new BackendChoice(backend, $"auto: chose {name} ({backend.DeviceDescription}){why}");
             }
@@ -77,6 +90,12 @@ public static class BackendFactory
                 // A driver that is present but fails to start (a context it cannot create) is as good as absent for auto.
                 skipped.Add($"{name} unavailable: {(e is BackendUnavailableException u ? u.Reason : e.Message)}");
             }
+        }
+        if (hostCpuFallback is not null)
+        {
+            var others = skipped.Where(s => !s.StartsWith(hostCpuName + " passed over", StringComparison.Ordinal));
+            string why = others.Any() ? " — " + string.Join("; ", others) : "";
+            return new BackendChoice(hostCpuFallback, $"auto: chose {hostCpuName} ({hostCpuFallback.DeviceDescription}){why}");
         }
         throw new GpuEngineException($"auto: no backend could start — {string.Join("; ", skipped)}");
     }

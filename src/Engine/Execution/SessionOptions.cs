@@ -5,7 +5,7 @@ namespace GpuEngine.Execution;
 /// <summary>How an <see cref="InferenceSession"/> prepares and runs a model. Every property states its default.</summary>
 public sealed record SessionOptions
 {
-    /// <summary>auto (cuda, else opencl, else cpu), cpu, opencl or cuda. Default auto.</summary>
+    /// <summary>auto (cuda, else an OpenCL GPU, else cpu), cpu, opencl or cuda. Default auto.</summary>
     public string Device { get; init; } = "auto";
 
     /// <summary>Fold BatchNorm into convolutions and fuse activations into epilogues. Default true.</summary>

@@ -1,5 +1,6 @@
 using GpuEngine.Backends;
 using GpuEngine.Backends.Cpu;
+using GpuEngine.Backends.OpenCl;
 using GpuEngine.Cli;
 
 namespace GpuEngine.Tests.Backends;
@@ -52,6 +53,34 @@ public class BackendFactoryTests
     {
         using var choice = BackendFactory.Choose("AUTO", [("cpu", () => new CpuBackend()), Missing("cuda", "CUDA", "never asked")]);
         Assert.Equal("auto: chose cpu (" + choice.Backend.DeviceDescription + ")", choice.Explanation);
+    }
+
+    [Fact]
+    public void AutoPassesOverAnOpenClCpuDeviceForTheCpuDevice()
+    {
+        RequireOpenClCpuDevice();
+        using var choice = BackendFactory.Choose("auto",
+            [Missing("cuda", "CUDA", "no CUDA driver"), ("opencl", () => new OpenClBackend()), ("cpu", () => new CpuBackend())]);
+        Assert.IsType<CpuBackend>(choice.Backend);
+        Assert.StartsWith($"auto: chose cpu ({choice.Backend.DeviceDescription}) — cuda unavailable: no CUDA driver; " +
+            "opencl passed over: its device is this machine's CPU (", choice.Explanation);
+        Assert.EndsWith("), which the cpu device runs faster", choice.Explanation);
+    }
+
+    [Fact]
+    public void AutoTakesAnOpenClCpuDeviceWhenTheCpuDeviceCannotStart()
+    {
+        RequireOpenClCpuDevice();
+        using var choice = BackendFactory.Choose("auto", [("opencl", () => new OpenClBackend()), Missing("cpu", "CPU", "imagined away")]);
+        Assert.IsType<OpenClBackend>(choice.Backend);
+        Assert.Equal($"auto: chose opencl ({choice.Backend.DeviceDescription}) — cpu unavailable: imagined away", choice.Explanation);
+    }
+
+    private static void RequireOpenClCpuDevice()
+    {
+        DeviceAvailability.Require("opencl");
+        using var opencl = new OpenClBackend();
+        if (!opencl.IsHostCpu) Assert.Skip($"the OpenCL device is not a CPU: {opencl.DeviceDescription}");
     }
 
     [Fact]

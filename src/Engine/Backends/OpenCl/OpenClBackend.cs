@@ -44,6 +44,9 @@ public sealed unsafe class OpenClBackend : Backend
 
     internal nint Device { get; }
 
+    /// <summary>True for an OpenCL CPU device (PoCL here): the host's own cores.</summary>
+    public override bool IsHostCpu => OpenClDevice.IsCpu(Device);
+
     /// <summary>Twice the device's compute units.</summary>
     public override int ConcurrentGroups => 2 * OpenClDevice.ComputeUnits(Device);
 

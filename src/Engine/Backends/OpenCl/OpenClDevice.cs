@@ -26,6 +26,14 @@ internal static unsafe class OpenClDevice
         throw new BackendUnavailableException("OpenCL", $"{count} platform(s) but no device{hint}");
     }
 
+    /// <summary>Whether the device's CL_DEVICE_TYPE includes CL_DEVICE_TYPE_CPU (PoCL's pthread device, Intel's CPU runtime).</summary>
+    public static bool IsCpu(nint device)
+    {
+        ulong type;
+        OpenClException.Check(OpenClNative.clGetDeviceInfo(device, OpenClNative.DeviceType, sizeof(ulong), &type, null), "clGetDeviceInfo");
+        return (type & OpenClNative.DeviceTypeCpu) != 0;
+    }
+
     /// <summary>The device's CL_DEVICE_MAX_COMPUTE_UNITS.</summary>
     public static int ComputeUnits(nint device)
     {

@@ -15,6 +15,7 @@ internal static unsafe partial class OpenClNative
     public const int DeviceNotFound = -1;
     public const int BuildProgramFailure = -11;
 
+    public const ulong DeviceTypeCpu = 1 << 1;
     public const ulong DeviceTypeGpu = 1 << 2;
     public const ulong DeviceTypeAll = 0xFFFFFFFF;
     public const ulong MemReadWrite = 1 << 0;
