@@ -38,8 +38,7 @@ public static class Int8TensorCoreConv2dNhwcKernels
         int aRow = ((warp >> 1) * 32 + (lane >> 2)) * RowInts + (lane & 3);
         int bColumn = ((warp & 1) * 8 + (lane >> 2)) * RowInts + (lane & 3);
 
-        var c00 = default(MmaAccumulator); var c01 = default(MmaAccumulator); var c02 = default(MmaAccumulator); var c03 = default(MmaAccumulator);
-        var c10 = default(MmaAccumulator); var c11 = default(MmaAccumulator); var c12 = default(MmaAccumulator); var c13 = default(MmaAccumulator);
+        var tile = default(MmaWarpTile);
         for (int k0 = 0; k0 < depth; k0 += Int8TensorCoreConv2dKernels.TileK)
         {
             for (int s = 0; s < 4; s++)
@@ -55,20 +54,7 @@ public static class Int8TensorCoreConv2dNhwcKernels
                 tileX[r * RowInts + (slot & 7)] = Gather4(input, words, k, n0 + r, depth, columns, cinPerGroup * g, cinPerGroup, p, pixels);
             }
             Group.Barrier();
-            int a00 = tileW[aRow], a01 = tileW[aRow + 8 * RowInts], a02 = tileW[aRow + 4], a03 = tileW[aRow + 8 * RowInts + 4];
-            int a10 = tileW[aRow + 16 * RowInts], a11 = tileW[aRow + 24 * RowInts], a12 = tileW[aRow + 16 * RowInts + 4], a13 = tileW[aRow + 24 * RowInts + 4];
-            int b00 = tileX[bColumn], b01 = tileX[bColumn + 4];
-            int b10 = tileX[bColumn + 16 * RowInts], b11 = tileX[bColumn + 16 * RowInts + 4];
-            int b20 = tileX[bColumn + 32 * RowInts], b21 = tileX[bColumn + 32 * RowInts + 4];
-            int b30 = tileX[bColumn + 48 * RowInts], b31 = tileX[bColumn + 48 * RowInts + 4];
-            c00 = TensorCoreMma.Mma(c00, a00, a01, a02, a03, b00, b01);
-            c01 = TensorCoreMma.Mma(c01, a00, a01, a02, a03, b10, b11);
-            c02 = TensorCoreMma.Mma(c02, a00, a01, a02, a03, b20, b21);
-            c03 = TensorCoreMma.Mma(c03, a00, a01, a02, a03, b30, b31);
-            c10 = TensorCoreMma.Mma(c10, a10, a11, a12, a13, b00, b01);
-            c11 = TensorCoreMma.Mma(c11, a10, a11, a12, a13, b10, b11);
-            c12 = TensorCoreMma.Mma(c12, a10, a11, a12, a13, b20, b21);
-            c13 = TensorCoreMma.Mma(c13, a10, a11, a12, a13, b30, b31);
+            tile.Step(tileW, tileX, aRow, bColumn);
             Group.Barrier();
         }
 
@@ -77,14 +63,14 @@ public static class Int8TensorCoreConv2dNhwcKernels
         int cb = g * rowsPerGroup;
         int m = mode.Value;
         int cout = p.OutChannels;
-        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, c00.C0, c01.C0, c02.C0, c03.C0, row, col, rowsPerGroup, cb, columns, cout, p, m);
-        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, c00.C1, c01.C1, c02.C1, c03.C1, row, col + 1, rowsPerGroup, cb, columns, cout, p, m);
-        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, c00.C2, c01.C2, c02.C2, c03.C2, row + 8, col, rowsPerGroup, cb, columns, cout, p, m);
-        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, c00.C3, c01.C3, c02.C3, c03.C3, row + 8, col + 1, rowsPerGroup, cb, columns, cout, p, m);
-        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, c10.C0, c11.C0, c12.C0, c13.C0, row + 16, col, rowsPerGroup, cb, columns, cout, p, m);
-        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, c10.C1, c11.C1, c12.C1, c13.C1, row + 16, col + 1, rowsPerGroup, cb, columns, cout, p, m);
-        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, c10.C2, c11.C2, c12.C2, c13.C2, row + 24, col, rowsPerGroup, cb, columns, cout, p, m);
-        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, c10.C3, c11.C3, c12.C3, c13.C3, row + 24, col + 1, rowsPerGroup, cb, columns, cout, p, m);
+        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, tile.C00.C0, tile.C01.C0, tile.C02.C0, tile.C03.C0, row, col, rowsPerGroup, cb, columns, cout, p, m);
+        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, tile.C00.C1, tile.C01.C1, tile.C02.C1, tile.C03.C1, row, col + 1, rowsPerGroup, cb, columns, cout, p, m);
+        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, tile.C00.C2, tile.C01.C2, tile.C02.C2, tile.C03.C2, row + 8, col, rowsPerGroup, cb, columns, cout, p, m);
+        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, tile.C00.C3, tile.C01.C3, tile.C02.C3, tile.C03.C3, row + 8, col + 1, rowsPerGroup, cb, columns, cout, p, m);
+        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, tile.C10.C0, tile.C11.C0, tile.C12.C0, tile.C13.C0, row + 16, col, rowsPerGroup, cb, columns, cout, p, m);
+        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, tile.C10.C1, tile.C11.C1, tile.C12.C1, tile.C13.C1, row + 16, col + 1, rowsPerGroup, cb, columns, cout, p, m);
+        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, tile.C10.C2, tile.C11.C2, tile.C12.C2, tile.C13.C2, row + 24, col, rowsPerGroup, cb, columns, cout, p, m);
+        Int8TensorCoreNhwcStore.Row(output, accumulator, bias, multiplier, shift, tile.C10.C3, tile.C11.C3, tile.C12.C3, tile.C13.C3, row + 24, col + 1, rowsPerGroup, cb, columns, cout, p, m);
     }
 
     /// <summary>Weight at GEMM depth k = (ky·kw + kx)·cinPerGroup + c of the row at <paramref name="rowBase"/>, read from [cout, cin/groups, kh, kw]; 0 past the depth.</summary>

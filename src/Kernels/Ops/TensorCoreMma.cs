@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 using ILGPU.Runtime.Cuda;
 
@@ -14,6 +15,42 @@ public struct MmaAccumulator
     public int C1;
     public int C2;
     public int C3;
+}
+
+/// <summary>
+/// One warp's 32 × 32 share of a 64 × 64 tensor-core tile: two m16 rows (C0x, C1x) × four n8 columns (Cx0..Cx3) of
+/// accumulators, and the k step that loads its fragments from the staged tiles (rows of
+/// <see cref="Int8TensorCoreConv2dKernels.RowInts"/> ints). Shared by the NCHW and NHWC tensor-core convs, which differ
+/// only in how they stage the tiles and store the result.
+/// </summary>
+public struct MmaWarpTile
+{
+    public MmaAccumulator C00, C01, C02, C03, C10, C11, C12, C13;
+
+    /// <summary>
+    /// One k step of 32: A fragments at <paramref name="aRow"/> of <paramref name="tileW"/> (rows +0, +8, +16, +24; ints
+    /// +0 and +4), B fragments at <paramref name="bColumn"/> of <paramref name="tileX"/> (columns +0, +16, +32, +48), then
+    /// the eight mma. Every lane of the warp calls it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Step(ArrayView<int> tileW, ArrayView<int> tileX, int aRow, int bColumn)
+    {
+        const int R = Int8TensorCoreConv2dKernels.RowInts;
+        int a00 = tileW[aRow], a01 = tileW[aRow + 8 * R], a02 = tileW[aRow + 4], a03 = tileW[aRow + 8 * R + 4];
+        int a10 = tileW[aRow + 16 * R], a11 = tileW[aRow + 24 * R], a12 = tileW[aRow + 16 * R + 4], a13 = tileW[aRow + 24 * R + 4];
+        int b00 = tileX[bColumn], b01 = tileX[bColumn + 4];
+        int b10 = tileX[bColumn + 16 * R], b11 = tileX[bColumn + 16 * R + 4];
+        int b20 = tileX[bColumn + 32 * R], b21 = tileX[bColumn + 32 * R + 4];
+        int b30 = tileX[bColumn + 48 * R], b31 = tileX[bColumn + 48 * R + 4];
+        C00 = TensorCoreMma.Mma(C00, a00, a01, a02, a03, b00, b01);
+        C01 = TensorCoreMma.Mma(C01, a00, a01, a02, a03, b10, b11);
+        C02 = TensorCoreMma.Mma(C02, a00, a01, a02, a03, b20, b21);
+        C03 = TensorCoreMma.Mma(C03, a00, a01, a02, a03, b30, b31);
+        C10 = TensorCoreMma.Mma(C10, a10, a11, a12, a13, b00, b01);
+        C11 = TensorCoreMma.Mma(C11, a10, a11, a12, a13, b10, b11);
+        C12 = TensorCoreMma.Mma(C12, a10, a11, a12, a13, b20, b21);
+        C13 = TensorCoreMma.Mma(C13, a10, a11, a12, a13, b30, b31);
+    }
 }
 
 /// <summary>
