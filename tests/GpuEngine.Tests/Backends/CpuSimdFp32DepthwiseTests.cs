@@ -6,7 +6,7 @@ namespace GpuEngine.Tests.Backends;
 /// <summary>
 /// The cpu fp32 depthwise kernel against a float64 depthwise loop written here: 3x3 and 5x5, stride 1 and 2, padding
 /// 0/1/2, odd and even widths and heights from 1 to 57 (rows narrower than a vector, rows a vector and a bit wide),
-/// batch 2, on every instruction-set path this machine runs, within 1e-4 of the largest reference magnitude.
+/// dilation 1 and 2, batch 2, on every instruction-set path this machine runs, within 1e-4 of the largest reference magnitude.
 /// </summary>
 public class CpuSimdFp32DepthwiseTests
 {
@@ -26,23 +26,25 @@ public class CpuSimdFp32DepthwiseTests
         foreach (int k in new[] { 3, 5 })
             foreach (int stride in new[] { 1, 2 })
                 foreach (int pad in new[] { 0, 1, 2 })
-                    for (int trial = 0; trial < 6; trial++)
+                    for (int trial = 0; trial < 8; trial++)
                     {
+                        // The last two trials of a case dilate the taps by 2.
+                        int dilation = trial < 6 ? 1 : 2, span = dilation * (k - 1) + 1;
                         // Widths walk every side once over the trials of a case; heights are drawn.
                         int w = Sides[(trial * 5 + k + stride + pad) % Sides.Length], h = Sides[random.Next(Sides.Length)];
-                        if (w + 2 * pad < k || h + 2 * pad < k) continue;
+                        if (w + 2 * pad < span || h + 2 * pad < span) continue;
                         int channels = 1 + random.Next(4);
                         bool hasBias = random.Next(2) == 0;
                         int act = activations[random.Next(3)];
-                        int outH = (h + 2 * pad - k) / stride + 1, outW = (w + 2 * pad - k) / stride + 1;
-                        var shape = new Fp32DepthwiseShape(2, channels, h, w, k, k, stride, stride, pad, pad, 1, 1, outH, outW, hasBias, act);
+                        int outH = (h + 2 * pad - span) / stride + 1, outW = (w + 2 * pad - span) / stride + 1;
+                        var shape = new Fp32DepthwiseShape(2, channels, h, w, k, k, stride, stride, pad, pad, dilation, dilation, outH, outW, hasBias, act);
                         var input = Random(random, 2 * channels * h * w);
                         var weight = Random(random, channels * k * k);
                         var bias = Random(random, channels);
                         var output = new float[2 * channels * outH * outW];
                         Array.Fill(output, float.NaN);
                         Fp32SimdKernels.Depthwise(shape, input, weight, bias, output);
-                        AssertClose(Reference(shape, input, weight, bias), output, $"depthwise 2x{channels}x{h}x{w} k{k} s{stride} p{pad} act{act} on {level}");
+                        AssertClose(Reference(shape, input, weight, bias), output, $"depthwise 2x{channels}x{h}x{w} k{k} s{stride} p{pad} d{dilation} act{act} on {level}");
                     }
     }
 
@@ -59,7 +61,7 @@ public class CpuSimdFp32DepthwiseTests
                         for (int ky = 0; ky < s.KernelH; ky++)
                             for (int kx = 0; kx < s.KernelW; kx++)
                             {
-                                int iy = oy * s.StrideH - s.PadH + ky, ix = ox * s.StrideW - s.PadW + kx;
+                                int iy = oy * s.StrideH - s.PadH + ky * s.DilationH, ix = ox * s.StrideW - s.PadW + kx * s.DilationW;
                                 if (iy < 0 || iy >= s.Height || ix < 0 || ix >= s.Width) continue;
                                 sum += (double)x[((n * s.Channels + c) * s.Height + iy) * s.Width + ix] * w[(c * s.KernelH + ky) * s.KernelW + kx];
                             }
