@@ -21,20 +21,23 @@ public readonly record struct Fp32DepthwiseShape(int Batch, int Channels, int He
 
 /// <summary>
 /// Depthwise conv on the cpu, one job per (image, channel) plane: the plane is copied into a zero-padded per-thread
-/// buffer (so no tap tests bounds), then stride-1 layers run vectors along the output row (one broadcast weight and
-/// one unaligned load per tap) and other strides a scalar loop. Bandwidth-bound: nothing to pack.
+/// buffer (so no tap tests bounds; stride 2 rows split into even then odd columns, so a tap's inputs for consecutive
+/// outputs are consecutive floats), then each output row runs in vectors, one broadcast weight and one unaligned load
+/// per tap; a row that is not a whole number of vectors ends with one vector overlapping the one before. 3x3 keeps
+/// its nine weights in registers. Strides above 2 run a scalar loop. Bandwidth-bound: nothing to pack.
 /// </summary>
-public sealed unsafe class Fp32Depthwise(Fp32DepthwiseShape shape, float* input, float* weight, float* bias, float* output, object[] keep) : CpuTacticRun
+public sealed unsafe partial class Fp32Depthwise(Fp32DepthwiseShape shape, float* input, float* weight, float* bias, float* output, object[] keep) : CpuTacticRun
 {
     [ThreadStatic] private static float[]? t_plane;
     private SimdLevel _level;
 
     public override void Execute()
     {
-        // A row narrower than the vector would run scalar: take the widest vector that fits in an output row.
+        // Take the widest vector that fits in an output row (narrower rows would run scalar).
         _level = CpuSimd.Level;
         while (_level > SimdLevel.Vector128 && Width(_level) > shape.OutW) _level--;
         GC.KeepAlive(keep);
+        // Each MAC counts 4 against the threshold, as the int8 depthwise does: little work per byte moved.
         RunJobs(shape.Batch * shape.Channels, (long)shape.Batch * shape.Channels * shape.OutH * shape.OutW * shape.KernelH * shape.KernelW * 4);
     }
 
@@ -55,26 +58,26 @@ public sealed unsafe class Fp32Depthwise(Fp32DepthwiseShape shape, float* input,
     {
         var s = shape;
         int c = plane % s.Channels, pw = s.PaddedW;
-        int need = s.PaddedH * pw;
+        int need = s.PaddedH * pw + pw;
         if (t_plane is null || t_plane.Length < need) t_plane = PackedWeights.Pinned<float>(Math.Max(need, 4096));
         float* w = weight + (long)c * s.KernelH * s.KernelW;
         float b = s.HasBias ? bias[c] : 0f;
         float* dst = output + (long)plane * s.OutH * s.OutW;
-        // Stride 2 stores each padded row as its even columns then its odd ones, so a tap's inputs for consecutive
-        // outputs are consecutive floats again and the row runs in vectors; other strides run scalar.
         bool split = s.StrideW == 2;
         int half = (pw + 1) / 2;
+        bool vectors = s.StrideW <= 2 && s.OutW >= TS.Width;
         fixed (float* padded = t_plane)
         {
-            Pad(input + (long)plane * s.Height * s.Width, padded, split);
-            for (int oy = 0; oy < s.OutH; oy++)
-            {
-                float* row = padded + (long)oy * s.StrideH * pw;
-                float* o = dst + (long)oy * s.OutW;
-                int ox = 0;
-                if (s.StrideW <= 2)
-                    for (; ox + TS.Width <= s.OutW; ox += TS.Width)
+            Pad(input + (long)plane * s.Height * s.Width, padded, padded + s.PaddedH * pw, split, _level != SimdLevel.Scalar);
+            if (vectors && s.KernelH == 3 && s.KernelW == 3)
+                Rows3x3<TS, TV>(padded, w, b, dst, split, half);
+            else if (vectors)
+                for (int oy = 0; oy < s.OutH; oy++)
+                {
+                    float* row = padded + (long)oy * s.StrideH * pw;
+                    for (int ox = 0; ; ox += TS.Width)
                     {
+                        ox = Math.Min(ox, s.OutW - TS.Width);
                         var acc = TS.Broadcast(b);
                         for (int ky = 0; ky < s.KernelH; ky++)
                         {
@@ -82,19 +85,67 @@ public sealed unsafe class Fp32Depthwise(Fp32DepthwiseShape shape, float* input,
                             for (int kx = 0; kx < s.KernelW; kx++)
                                 acc = TS.Fma(TS.Broadcast(w[ky * s.KernelW + kx]), TS.Load(r + Column(kx * s.DilationW, split, half)), acc);
                         }
-                        TS.Store(o + ox, SimdActivation.Apply<TS, TV>(acc, s.Activation));
+                        TS.Store(dst + (long)oy * s.OutW + ox, SimdActivation.Apply<TS, TV>(acc, s.Activation));
+                        if (ox == s.OutW - TS.Width) break;
                     }
-                for (; ox < s.OutW; ox++)
-                {
-                    float acc = b;
-                    for (int ky = 0; ky < s.KernelH; ky++)
-                    {
-                        float* r = row + (long)ky * s.DilationH * pw;
-                        for (int kx = 0; kx < s.KernelW; kx++)
-                            acc = MathF.FusedMultiplyAdd(w[ky * s.KernelW + kx], r[Column(ox * s.StrideW + kx * s.DilationW, split, half)], acc);
-                    }
-                    o[ox] = GpuEngine.Kernels.Ops.FusedActivation.Apply(acc, s.Activation);
                 }
+            else
+                ScalarRows(padded, w, b, dst, split, half);
+        }
+    }
+
+    /// <summary>3x3 taps with the nine weights held in vectors; the last vector of a row overlaps the one before.</summary>
+    private void Rows3x3<TS, TV>(float* padded, float* w, float b, float* dst, bool split, int half) where TS : ISimd<TV> where TV : struct
+    {
+        var s = shape;
+        int pw = s.PaddedW, last = s.OutW - TS.Width, act = s.Activation;
+        long dy = (long)s.DilationH * pw;
+        int c1 = Column(s.DilationW, split, half), c2 = Column(2 * s.DilationW, split, half);
+        TV w0 = TS.Broadcast(w[0]), w1 = TS.Broadcast(w[1]), w2 = TS.Broadcast(w[2]);
+        TV w3 = TS.Broadcast(w[3]), w4 = TS.Broadcast(w[4]), w5 = TS.Broadcast(w[5]);
+        TV w6 = TS.Broadcast(w[6]), w7 = TS.Broadcast(w[7]), w8 = TS.Broadcast(w[8]);
+        TV vb = TS.Broadcast(b);
+        for (int oy = 0; oy < s.OutH; oy++)
+        {
+            float* r0 = padded + (long)oy * s.StrideH * pw, r1 = r0 + dy, r2 = r1 + dy;
+            float* o = dst + (long)oy * s.OutW;
+            for (int ox = 0; ; ox += TS.Width)
+            {
+                if (ox > last) ox = last;
+                var a = TS.Fma(w0, TS.Load(r0 + ox), vb);
+                var m = TS.Fma(w1, TS.Load(r0 + ox + c1), TS.Zero);
+                var z = TS.Fma(w2, TS.Load(r0 + ox + c2), TS.Zero);
+                a = TS.Fma(w3, TS.Load(r1 + ox), a);
+                m = TS.Fma(w4, TS.Load(r1 + ox + c1), m);
+                z = TS.Fma(w5, TS.Load(r1 + ox + c2), z);
+                a = TS.Fma(w6, TS.Load(r2 + ox), a);
+                m = TS.Fma(w7, TS.Load(r2 + ox + c1), m);
+                z = TS.Fma(w8, TS.Load(r2 + ox + c2), z);
+                TS.Store(o + ox, SimdActivation.Apply<TS, TV>(TS.Add(a, TS.Add(m, z)), act));
+                if (ox == last) break;
+            }
+        }
+    }
+
+    /// <summary>Any stride, one output at a time (strides above 2, or rows narrower than a vector).</summary>
+    private void ScalarRows(float* padded, float* w, float b, float* dst, bool split, int half)
+    {
+        var s = shape;
+        int pw = s.PaddedW;
+        for (int oy = 0; oy < s.OutH; oy++)
+        {
+            float* row = padded + (long)oy * s.StrideH * pw;
+            float* o = dst + (long)oy * s.OutW;
+            for (int ox = 0; ox < s.OutW; ox++)
+            {
+                float acc = b;
+                for (int ky = 0; ky < s.KernelH; ky++)
+                {
+                    float* r = row + (long)ky * s.DilationH * pw;
+                    for (int kx = 0; kx < s.KernelW; kx++)
+                        acc = MathF.FusedMultiplyAdd(w[ky * s.KernelW + kx], r[Column(ox * s.StrideW + kx * s.DilationW, split, half)], acc);
+                }
+                o[ox] = GpuEngine.Kernels.Ops.FusedActivation.Apply(acc, s.Activation);
             }
         }
     }
@@ -104,30 +155,4 @@ public sealed unsafe class Fp32Depthwise(Fp32DepthwiseShape shape, float* input,
     /// <paramref name="half"/>). In a split row, output ox's tap at offset c is at ox + Column(c) for every ox.
     /// </summary>
     private static int Column(int c, bool split, int half) => !split ? c : (c & 1) == 0 ? c >> 1 : half + (c >> 1);
-
-    /// <summary>The input plane surrounded by PadH / PadW zeros; with <paramref name="split"/>, each row as evens then odds.</summary>
-    private void Pad(float* source, float* padded, bool split)
-    {
-        var s = shape;
-        int pw = s.PaddedW, half = (pw + 1) / 2;
-        new Span<float>(padded, s.PadH * pw).Clear();
-        new Span<float>(padded + (long)(s.PadH + s.Height) * pw, s.PadH * pw).Clear();
-        for (int y = 0; y < s.Height; y++)
-        {
-            float* r = padded + (long)(y + s.PadH) * pw;
-            float* from = source + (long)y * s.Width;
-            if (split)
-            {
-                for (int c = 0; c < pw; c++)
-                {
-                    int x = c - s.PadW;
-                    r[(c & 1) == 0 ? c >> 1 : half + (c >> 1)] = (uint)x < (uint)s.Width ? from[x] : 0f;
-                }
-                continue;
-            }
-            new Span<float>(r, s.PadW).Clear();
-            new ReadOnlySpan<float>(from, s.Width).CopyTo(new Span<float>(r + s.PadW, s.Width));
-            new Span<float>(r + s.PadW + s.Width, s.PadW).Clear();
-        }
-    }
 }
