@@ -8,9 +8,9 @@ internal sealed unsafe partial class Int8DirectConv2d
     /// <summary>One (group, block, chunk) job: every 6-pixel tile of the chunk times the block's 16 channels, then their store.</summary>
     private sealed class Body(Int8DirectConv2d conv) : ICpuParallelBody
     {
-        // Four 6-pixel tiles a group: their 24 pixels stored as 3 × 8, full 8-byte stores a channel instead of 6-byte ones.
+        // Four 6-pixel tiles a group, their 24 pixels stored as 3 × 8: an 8-byte store a channel (6 bytes cost 3 stores),
+        // and on AVX-512 the in-register store of Int8Epilogue.TryStoreFused16x8; on shallow convs the store is most of the time.
         private const int TilesPerGroup = 4, StorePixels = 8;
-        private static readonly int s_group = Environment.GetEnvironmentVariable("I8_GROUP") == "1" ? 1 : TilesPerGroup;
 
         private byte* _padded;
         private int* _bias;
@@ -46,10 +46,9 @@ internal sealed unsafe partial class Int8DirectConv2d
                 int t0 = chunk * c._tilesPerChunk, t1 = Math.Min(c._tiles, t0 + c._tilesPerChunk);
                 // The pixel walk (image, row, column) advances without a division per pixel.
                 int col = t0 * pixelsPerTile, b = col / c._pixels, q = col % c._pixels, oy = q / p.OutW, ox = q % p.OutW;
-                int group = s_group;
-                for (int t = t0; t < t1; t += group)
+                for (int t = t0; t < t1; t += TilesPerGroup)
                 {
-                    int tEnd = Math.Min(t1, t + group), first = t * pixelsPerTile, b0 = b, q0 = q;
+                    int tEnd = Math.Min(t1, t + TilesPerGroup), first = t * pixelsPerTile, b0 = b, q0 = q;
                     int last = Math.Min(c._columns, tEnd * pixelsPerTile);
                     for (int u = t; u < tEnd; u++)
                     {
@@ -82,6 +81,10 @@ internal sealed unsafe partial class Int8DirectConv2d
         var add0 = Avx.LoadVector256(add);
         var add1 = Avx.LoadVector256(add + 8);
         int lanes = Math.Min(Block, _coutG - m0);
+        // 8 pixels of one image on AVX-512: the in-register store.
+        if (n == 8 && _wide && lanes == Block && q + n <= _pixels
+            && epilogue.TryStoreFused16x8(tile, Vector512.Create(add0, add1), channel0, (b * cout + channel0) * _pixels + q, _pixels))
+            return;
         // The common case: 16 channels of n consecutive outputs of one image, transposed and stored n bytes a channel.
         if (lanes == Block && q + n <= _pixels && epilogue.TryStoreFused16(tile, n, add0, add1, channel0, (b * cout + channel0) * _pixels + q, _pixels, _wide))
             return;
