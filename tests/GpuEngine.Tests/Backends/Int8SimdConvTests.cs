@@ -46,6 +46,9 @@ public class Int8SimdConvTests
         new(2, 6, 8, 8, 10, 3, 3, 1, 1, 1, 2, true, 1, 1),      // 2 groups of 3 -> 5, batch 2
         new(1, 5, 6, 7, 9, 1, 1, 2, 0, 1, 1, true, 2, 0),       // 1x1 stride 2, 9 channels
         new(1, 36, 5, 4, 40, 3, 3, 1, 1, 1, 1, true, 1, -128),  // zero point -128, 40 channels (16 + 16 + 8)
+        new(2, 16, 23, 19, 96, 1, 1, 1, 0, 1, 1, true, 2, 0),   // 1x1 16 -> 96, batch 2: 24-pixel groups cross images, 8-pixel stores
+        new(2, 3, 30, 27, 32, 3, 3, 2, 1, 1, 1, true, 2, 1),    // stem 3 -> 32 stride 2, depth 27, batch 2, 15x14 out
+        new(1, 24, 13, 11, 144, 1, 1, 1, 0, 1, 1, false, 1, -4), // 1x1 24 -> 144: 143 pixels (a short last group)
     ];
 
     public static TheoryData<Int8SimdPath, Int8ConvForm, int> PathsAndCases()

@@ -8,6 +8,10 @@ internal sealed unsafe partial class Int8DirectConv2d
     /// <summary>One (group, block, chunk) job: every 6-pixel tile of the chunk times the block's 16 channels, then their store.</summary>
     private sealed class Body(Int8DirectConv2d conv) : ICpuParallelBody
     {
+        // Four 6-pixel tiles a group, their 24 pixels stored as 3 × 8: an 8-byte store a channel (6 bytes cost 3 stores),
+        // and on AVX-512 the in-register store of Int8Epilogue.TryStoreFused16x8; on shallow convs the store is most of the time.
+        private const int TilesPerGroup = 4, StorePixels = 8;
+
         private byte* _padded;
         private int* _bias;
         private Int8Epilogue _epilogue;
@@ -27,7 +31,7 @@ internal sealed unsafe partial class Int8DirectConv2d
             int chunk = index % c._chunks, rest = index / c._chunks;
             int block = rest % c._blocks, g = rest / c._blocks;
             int* add = stackalloc int[Block];
-            int* tile = stackalloc int[pixelsPerTile * Block];
+            int* tile = stackalloc int[TilesPerGroup * pixelsPerTile * Block];
             byte** px = stackalloc byte*[pixelsPerTile];
             int m0 = block * Block, channel0 = g * c._coutG + m0;
             fixed (byte* weights = c._weights)
@@ -42,18 +46,29 @@ internal sealed unsafe partial class Int8DirectConv2d
                 int t0 = chunk * c._tilesPerChunk, t1 = Math.Min(c._tiles, t0 + c._tilesPerChunk);
                 // The pixel walk (image, row, column) advances without a division per pixel.
                 int col = t0 * pixelsPerTile, b = col / c._pixels, q = col % c._pixels, oy = q / p.OutW, ox = q % p.OutW;
-                for (int t = t0; t < t1; t++)
+                for (int t = t0; t < t1; t += TilesPerGroup)
                 {
-                    int col0 = t * pixelsPerTile, n = Math.Min(pixelsPerTile, c._columns - col0), b0 = b, q0 = q;
-                    for (int i = 0; i < n; i++)
+                    int tEnd = Math.Min(t1, t + TilesPerGroup), first = t * pixelsPerTile, b0 = b, q0 = q;
+                    int last = Math.Min(c._columns, tEnd * pixelsPerTile);
+                    for (int u = t; u < tEnd; u++)
                     {
-                        px[i] = groupBase + (long)b * c._imageBytes + ((long)oy * p.StrideH * c._paddedW + ox * p.StrideW) * c._pixelBytes;
-                        if (++ox == p.OutW) { ox = 0; oy++; }
-                        if (++q == c._pixels) { q = 0; oy = 0; b++; }
+                        int n = Math.Min(pixelsPerTile, c._columns - u * pixelsPerTile);
+                        for (int i = 0; i < n; i++)
+                        {
+                            px[i] = groupBase + (long)b * c._imageBytes + ((long)oy * p.StrideH * c._paddedW + ox * p.StrideW) * c._pixelBytes;
+                            if (++ox == p.OutW) { ox = 0; oy++; }
+                            if (++q == c._pixels) { q = 0; oy = 0; b++; }
+                        }
+                        for (int i = n; i < pixelsPerTile; i++) px[i] = px[n - 1];
+                        Int8ChannelMicroKernels.Run(c._path, px, offsets, c._steps, w, tile + (u - t) * pixelsPerTile * Block);
                     }
-                    for (int i = n; i < pixelsPerTile; i++) px[i] = px[n - 1];
-                    Int8ChannelMicroKernels.Run(c._path, px, offsets, c._steps, w, tile);
-                    c.StoreTile(tile, add, b0, q0, n, channel0, m0, _epilogue);
+                    // The group's pixels are consecutive columns: stored 8 at a time (one 8-byte store a channel).
+                    for (int s = first; s < last; s += StorePixels)
+                    {
+                        int n = Math.Min(StorePixels, last - s);
+                        c.StoreTile(tile + (s - first) * Block, add, b0, q0, n, channel0, m0, _epilogue);
+                        for (q0 += n; q0 >= c._pixels; q0 -= c._pixels) b0++;
+                    }
                 }
             }
         }
@@ -66,6 +81,10 @@ internal sealed unsafe partial class Int8DirectConv2d
         var add0 = Avx.LoadVector256(add);
         var add1 = Avx.LoadVector256(add + 8);
         int lanes = Math.Min(Block, _coutG - m0);
+        // 8 pixels of one image on AVX-512: the in-register store.
+        if (n == 8 && _wide && lanes == Block && q + n <= _pixels
+            && epilogue.TryStoreFused16x8(tile, Vector512.Create(add0, add1), channel0, (b * cout + channel0) * _pixels + q, _pixels))
+            return;
         // The common case: 16 channels of n consecutive outputs of one image, transposed and stored n bytes a channel.
         if (lanes == Block && q + n <= _pixels && epilogue.TryStoreFused16(tile, n, add0, add1, channel0, (b * cout + channel0) * _pixels + q, _pixels, _wide))
             return;

@@ -138,6 +138,83 @@ internal readonly unsafe struct Int8Epilogue(int mode, int* multiplier, int* shi
     }
 
     /// <summary>
+    /// <see cref="TryStoreFused16"/> for exactly 8 pixels on AVX-512 (the caller checked Avx512F): the per-channel
+    /// parts of the requantization computed once, the 8 rows requantized, transposed and stored (one 8-byte store a
+    /// channel) all in registers. <paramref name="add"/>: the 16 channels' bias minus correction.
+    /// </summary>
+    public bool TryStoreFused16x8(int* sums, Vector512<int> add, int channel, int index, int channelStride)
+    {
+        if (mode != RequantizeKernels.Fused || !_vectorRequant) return false;
+        var m = Avx512F.LoadVector512(multiplier + channel);
+        if (Vector512.EqualsAny(m, Vector512.Create(int.MinValue))) return false;
+        var r = new Requant16(m, Avx512F.LoadVector512(shift + channel), outputZeroPoint, clampMin, clampMax);
+        var r0 = r.Row(Avx512F.Add(Avx512F.LoadVector512(sums), add));
+        var r1 = r.Row(Avx512F.Add(Avx512F.LoadVector512(sums + 16), add));
+        var r2 = r.Row(Avx512F.Add(Avx512F.LoadVector512(sums + 32), add));
+        var r3 = r.Row(Avx512F.Add(Avx512F.LoadVector512(sums + 48), add));
+        var r4 = r.Row(Avx512F.Add(Avx512F.LoadVector512(sums + 64), add));
+        var r5 = r.Row(Avx512F.Add(Avx512F.LoadVector512(sums + 80), add));
+        var r6 = r.Row(Avx512F.Add(Avx512F.LoadVector512(sums + 96), add));
+        var r7 = r.Row(Avx512F.Add(Avx512F.LoadVector512(sums + 112), add));
+        // [pixel][channel] -> [channel][pixel]: bytes of pixel pairs, words of pixel quads, then dwords of both quads.
+        var t0 = Sse2.UnpackLow(r0, r1).AsInt16();
+        var t1 = Sse2.UnpackHigh(r0, r1).AsInt16();
+        var t2 = Sse2.UnpackLow(r2, r3).AsInt16();
+        var t3 = Sse2.UnpackHigh(r2, r3).AsInt16();
+        var t4 = Sse2.UnpackLow(r4, r5).AsInt16();
+        var t5 = Sse2.UnpackHigh(r4, r5).AsInt16();
+        var t6 = Sse2.UnpackLow(r6, r7).AsInt16();
+        var t7 = Sse2.UnpackHigh(r6, r7).AsInt16();
+        sbyte* o = output + index;
+        StoreQuads(o, channelStride, Sse2.UnpackLow(t0, t2).AsInt32(), Sse2.UnpackLow(t4, t6).AsInt32());
+        StoreQuads(o + 4 * channelStride, channelStride, Sse2.UnpackHigh(t0, t2).AsInt32(), Sse2.UnpackHigh(t4, t6).AsInt32());
+        StoreQuads(o + 8 * channelStride, channelStride, Sse2.UnpackLow(t1, t3).AsInt32(), Sse2.UnpackLow(t5, t7).AsInt32());
+        StoreQuads(o + 12 * channelStride, channelStride, Sse2.UnpackHigh(t1, t3).AsInt32(), Sse2.UnpackHigh(t5, t7).AsInt32());
+        return true;
+    }
+
+    /// <summary>Four channels' 8 bytes: pixels 0..3 of each in <paramref name="first"/>, pixels 4..7 in <paramref name="second"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreQuads(sbyte* o, int channelStride, Vector128<int> first, Vector128<int> second)
+    {
+        var v0 = Sse2.UnpackLow(first, second).AsDouble();
+        var v1 = Sse2.UnpackHigh(first, second).AsDouble();
+        Sse2.StoreLow((double*)o, v0);
+        Sse2.StoreHigh((double*)(o + channelStride), v0);
+        Sse2.StoreLow((double*)(o + 2 * channelStride), v1);
+        Sse2.StoreHigh((double*)(o + 3 * channelStride), v1);
+    }
+
+    /// <summary><see cref="RequantRow16"/> with the per-channel vectors (odd multipliers, masks) made once for many rows.</summary>
+    private readonly struct Requant16(Vector512<int> multiplier, Vector512<int> shift, int zeroPoint, int clampMin, int clampMax)
+    {
+        private readonly Vector512<int> _m = multiplier;
+        private readonly Vector512<int> _oddM = Avx512F.ShiftRightLogical(multiplier.AsInt64(), 32).AsInt32();
+        private readonly Vector512<uint> _count = shift.AsUInt32();
+        private readonly Vector512<int> _mask = Avx512F.Subtract(Avx512F.ShiftLeftLogicalVariable(Vector512.Create(1), shift.AsUInt32()), Vector512.Create(1));
+        private readonly Vector512<int> _half = Avx512F.ShiftRightArithmetic(
+            Avx512F.Subtract(Avx512F.ShiftLeftLogicalVariable(Vector512.Create(1), shift.AsUInt32()), Vector512.Create(1)), 1);
+        private readonly Vector512<int> _zp = Vector512.Create(zeroPoint), _lo = Vector512.Create(clampMin), _hi = Vector512.Create(clampMax);
+
+        /// <summary>One pixel's 16 channel sums requantized, offset, clamped and narrowed: the steps of <see cref="RequantRow16"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<sbyte> Row(Vector512<int> x)
+        {
+            var nudge = Vector512.Create(1L << 30);
+            var low = Vector512.Create(0xFFFFFFFFL);
+            var even = Avx512F.ShiftRightLogical(Avx512F.Add(Avx512F.Multiply(x, _m), nudge), 31);
+            var oddX = Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32();
+            var odd = Avx512F.ShiftLeftLogical(Avx512F.Add(Avx512F.Multiply(oddX, _oddM), nudge), 1);
+            var high = Avx512F.Or(Avx512F.And(even, low), Avx512F.AndNot(low, odd)).AsInt32();
+            var remainder = Avx512F.And(high, _mask);
+            var threshold = Avx512F.Subtract(_half, Avx512F.CompareGreaterThan(Vector512<int>.Zero, high));
+            var q = Avx512F.Subtract(Avx512F.ShiftRightArithmeticVariable(high, _count), Avx512F.CompareGreaterThan(remainder, threshold));
+            q = Avx512F.Min(Avx512F.Max(Avx512F.Add(q, _zp), _lo), _hi);
+            return Avx512F.ConvertToVector128SByteWithSaturation(q);
+        }
+    }
+
+    /// <summary>
     /// <see cref="Requant8Lanes"/> on 16 lanes of AVX-512 (one pixel's 16 channels), the zero point added, clamped and
     /// narrowed with <c>vpmovsdb</c>: the same integer steps, half the instructions.
     /// </summary>
